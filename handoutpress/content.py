@@ -1,0 +1,295 @@
+"""Handout and clinic files: their declared schema and loading into the model."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import schema as s
+from .errors import Problem, PublishError
+from .model import (BulletList, Callout, Clinic, Contact, Handout, ListItem, Paragraph, Place, Review,
+                    Section, Source, Table, Variant, citations)
+from .text import MarkupError, parse_inline
+from .yamlio import Doc, format_path, load
+
+NAME = r"[a-z0-9][a-z0-9-]*"
+LANG = r"[a-z]{2}(-[A-Z]{2})?"
+STATUSES = ("draft", "in-review", "approved")
+
+AUDIENCES = s.ListOf(item=s.Text(pattern=NAME, hint="use lower-case words such as patient, family, clinician"),
+                     doc="Only these audiences see this block (empty: everyone)", default=[])
+BLOCK_ID = s.Text(pattern=NAME, doc="A stable name for this block (used to track translations)", default="",
+                  hint="use lower-case letters, digits and -")
+INLINE = s.Text(doc="Text with optional **bold**, *italic*, [link](https://...) and [@source] markup")
+
+
+def _block():
+    return BLOCK
+
+
+ITEM = s.Either(doc="A list item: text, or text with nested items", short=INLINE, long=s.Obj(fields={
+    "text": INLINE,
+    "items": s.ListOf(item=s.Lazy(target=lambda: ITEM), doc="Nested items", default=[]),
+    "audiences": AUDIENCES,
+}))
+BLOCK = s.OneKey(doc="One content block", kinds={
+    "paragraph": s.Either(doc="A paragraph", short=INLINE, long=s.Obj(fields={
+        "text": INLINE, "audiences": AUDIENCES, "id": BLOCK_ID})),
+    "list": s.Either(doc="A bulleted list", short=s.ListOf(item=ITEM, min_items=1), long=s.Obj(fields={
+        "items": s.ListOf(item=ITEM, min_items=1, doc="The list items"), "audiences": AUDIENCES, "id": BLOCK_ID})),
+    "table": s.Obj(doc="A table of text cells", fields={
+        "header": s.ListOf(item=INLINE, doc="Column headings (repeated on each page)", default=None),
+        "rows": s.ListOf(item=s.ListOf(item=INLINE, min_items=1), min_items=1, doc="Rows of cells"),
+        "caption": s.Text(doc="A short description of the table for screen readers", default=""),
+        "audiences": AUDIENCES, "id": BLOCK_ID}),
+    "callout": s.Obj(doc="A boxed group of blocks", fields={
+        "heading": s.Text(doc="The box's heading", default=""),
+        "tone": s.Text(choices=("note", "emergency"), doc="note, or emergency (the red-family style)",
+                       default="note"),
+        "body": s.ListOf(item=s.Lazy(target=_block), min_items=1, doc="Blocks inside the box"),
+        "audiences": AUDIENCES, "id": BLOCK_ID}),
+    "section": s.Obj(doc="A headed section", fields={
+        "heading": INLINE,
+        "body": s.ListOf(item=s.Lazy(target=_block), min_items=1, doc="Blocks in the section"),
+        "audiences": AUDIENCES, "id": BLOCK_ID}),
+})
+CALLOUT = BLOCK.kinds["callout"]
+REVIEW = s.Obj(doc="Review status", fields={
+    "status": s.Text(choices=STATUSES, doc="draft, in-review or approved"),
+    "reviewed": s.Date(doc="Date of the last clinical review", default=""),
+    "reviewer": s.Text(doc="Who reviewed it", default="", nonempty=False),
+    "credentials": s.Text(doc="The reviewer's credentials, e.g. MD, PMHNP", default="", nonempty=False),
+})
+SOURCE = s.Obj(doc="A cited source", fields={
+    "key": s.Text(pattern=r"[A-Za-z0-9][A-Za-z0-9_.:-]*", doc="The key used in [@key] citations"),
+    "authors": s.ListOf(item=s.Text(), min_items=1, doc="Authors as printed, e.g. 'Ashton H'"),
+    "year": s.Text(pattern=r"\d{4}", doc="Year of publication"),
+    "title": s.Text(doc="Title of the article or page"),
+    "container": s.Text(doc="Journal or web site", default=""),
+    "date": s.Text(doc="Publication date as printed, e.g. '1994 Nov'", default=""),
+    "volume": s.Text(doc="Volume", default=""),
+    "issue": s.Text(doc="Issue", default=""),
+    "pages": s.Text(doc="Pages, e.g. 1535-41", default=""),
+    "doi": s.Text(pattern=r"10\.\d{4,9}/\S+", doc="DOI, only when certain", default=""),
+    "url": s.Text(pattern=r"https://\S+", doc="Web address, only when certain", default=""),
+})
+VARIANT = s.Obj(doc="One printed version of the handout", fields={
+    "audience": s.Text(pattern=NAME, doc="Who it is for: patient, family, clinician...", default="patient"),
+    "language": s.Text(pattern=LANG, doc="Language code (default: the handout's)", default=""),
+    "layout": s.Text(pattern=NAME, doc="Layout name, a file in layouts/"),
+    "review": s.Obj(doc="Review status of this variant (default: the handout's)", fields=REVIEW.fields,
+                    default=None),
+    "max_pages": s.Number(integer=True, minimum=1, doc="Page budget", default=None),
+    "title": s.Text(doc="Title for this variant", default=""),
+    "subtitle": s.Text(doc="Subtitle for this variant", default=""),
+    "call_to_action": s.Obj(doc="Call to action for this variant", fields=CALLOUT.fields, default=None),
+})
+HANDOUT = s.Obj(doc="A patient handout", fields={
+    "id": s.Text(pattern=NAME, doc="Short name used in file names, e.g. benzodiazepines"),
+    "title": s.Text(doc="The handout's title"),
+    "subtitle": s.Text(doc="A one-line summary under the title", default=""),
+    "language": s.Text(pattern=LANG, doc="Language code of the content", default="en"),
+    "version": s.Text(doc="Content version, e.g. 1.0"),
+    "keywords": s.ListOf(item=s.Text(), doc="Keywords for the PDF metadata", default=[]),
+    "review": REVIEW,
+    "body": s.ListOf(item=BLOCK, min_items=1, doc="The content blocks, in reading order"),
+    "call_to_action": s.Obj(doc="The closing boxed call to action", fields=CALLOUT.fields, default=None),
+    "sources": s.ListOf(item=SOURCE, doc="Sources cited with [@key]", default=[]),
+    "variants": s.MapOf(value=VARIANT, doc="Printed variants by name"),
+})
+CONTACT = s.Obj(doc="A contact detail", fields={
+    "value": s.Text(doc="As printed, e.g. (555) 555-0142"),
+    "link": s.Text(doc="Link target, e.g. tel:+15555550142", default=""),
+    "placeholder": s.Boolean(doc="True while the value is a stand-in to be replaced", default=False),
+})
+CLINIC = s.Obj(doc="The clinic's details, shared by every handout", fields={
+    "name": s.Text(doc="Full name"),
+    "short_name": s.Text(doc="Short name for running heads"),
+    "tagline": s.Text(doc="Second line of the wordmark", default=""),
+    "phone": CONTACT, "web": CONTACT,
+    "email": s.Obj(doc="Admissions e-mail", fields=CONTACT.fields, default=None),
+    "address": s.Obj(doc="Street address", fields=CONTACT.fields, default=None),
+})
+
+
+class _Builder:
+    """Turns checked data into model values, recording places and markup problems."""
+
+    def __init__(self, doc: Doc, ck: s.Checker):
+        self.doc, self.ck = doc, ck
+
+    def place(self, path) -> Place:
+        line, col = self.doc.where(path)
+        return Place(self.doc.file, line, col, format_path(path))
+
+    def inline(self, text, path):
+        try:
+            return parse_inline(text or "")
+        except MarkupError as exc:
+            self.ck.add(path, str(exc), exc.fix)
+            return ()
+
+    def blocks(self, items, path):
+        return tuple(b for i, item in enumerate(items or []) if item and (b := self.block(item, path + (i,))))
+
+    def block(self, item, path):
+        kind, v = item["kind"], item["value"]
+        path = path + (kind,)
+        if v is None:
+            return None
+        long = isinstance(v, dict)
+        aud = tuple(v.get("audiences", ())) if long else ()
+        bid = v.get("id", "") if long else ""
+        here = self.place(path)
+        if kind == "paragraph":
+            return Paragraph(self.inline(v["text"] if long else v, path + (("text",) if long else ())), here, aud, bid)
+        if kind == "list":
+            items = v["items"] if long else v
+            ipath = path + (("items",) if long else ())
+            return BulletList(self.items(items, ipath), here, aud, bid)
+        if kind == "table":
+            return self.table(v, path, here)
+        if kind == "callout":
+            return self.callout(v, path)
+        return Section(self.inline(v["heading"], path + ("heading",)), self.blocks(v["body"], path + ("body",)),
+                       here, aud, bid)
+
+    def items(self, items, path):
+        out = []
+        for i, it in enumerate(items or []):
+            p = path + (i,)
+            if isinstance(it, dict):
+                out.append(ListItem(self.inline(it["text"], p + ("text",)), self.place(p),
+                                    self.items(it["items"], p + ("items",)), tuple(it["audiences"])))
+            elif it is not None:
+                out.append(ListItem(self.inline(it, p), self.place(p)))
+        return tuple(out)
+
+    def table(self, v, path, here):
+        rows = tuple(tuple(self.inline(c, path + ("rows", r, c_i)) for c_i, c in enumerate(row or []))
+                     for r, row in enumerate(v["rows"]))
+        header = None
+        if v["header"] is not None:
+            header = tuple(self.inline(c, path + ("header", i)) for i, c in enumerate(v["header"]))
+        widths = {len(r) for r in rows} | ({len(header)} if header else set())
+        if len(widths) > 1:
+            want = len(header) if header else len(rows[0])
+            for r, row in enumerate(rows):
+                if len(row) != want:
+                    self.ck.add(path + ("rows", r), f"expected {want} cells, got {len(row)}",
+                                "give every row the same number of cells (write \"\" for an empty one)")
+        return Table(rows, here, header, self.inline(v["caption"], path + ("caption",)),
+                     tuple(v["audiences"]), v["id"])
+
+    def callout(self, v, path):
+        if v is None:
+            return None
+        return Callout(self.blocks(v["body"], path + ("body",)), self.place(path),
+                       self.inline(v["heading"], path + ("heading",)), v["tone"], tuple(v["audiences"]), v["id"])
+
+
+def _review(v) -> Review:
+    return Review(v["status"], v["reviewed"] or "", v["reviewer"] or "", v["credentials"] or "")
+
+
+def load_handout(path: Path, clinic: Clinic | None = None, display: str | None = None) -> Handout:
+    """Load, check and build one handout; every problem in the file is raised together."""
+    doc = load(path, display)
+    ck = s.Checker(doc)
+    data = HANDOUT.check(doc.data, (), ck)
+    if data is None:
+        raise PublishError(ck.problems)
+    b = _Builder(doc, ck)
+    blocks = b.blocks(data.get("body"), ("body",))
+    cta = b.callout(data.get("call_to_action"), ("call_to_action",))
+    sources = tuple(_source(v, b.place(("sources", i))) for i, v in enumerate(data.get("sources") or []) if v)
+    review = _review(data["review"]) if data.get("review") else Review("draft")
+    variants = []
+    for name, v in (data.get("variants") or {}).items():
+        if not v:
+            continue
+        vpath = ("variants", name)
+        variants.append(Variant(
+            name=name, audience=v["audience"], language=v["language"] or data.get("language") or "en",
+            layout=v["layout"], review=_review(v["review"]) if v.get("review") else review,
+            place=b.place(vpath), max_pages=v["max_pages"], title=v["title"], subtitle=v["subtitle"],
+            call_to_action=b.callout(v["call_to_action"], vpath + ("call_to_action",))))
+    if not variants and not ck.problems:
+        ck.add(("variants",), "no variants declared", "add at least one, e.g. 'patient: {layout: maple-mountain}'")
+    _check_sources(doc, ck, data, blocks, cta, variants)
+    if ck.problems:
+        raise PublishError(ck.problems)
+    return Handout(id=data["id"], title=data["title"], subtitle=data["subtitle"], language=data["language"],
+                   version=data["version"], review=review, blocks=blocks, sources=sources,
+                   variants=tuple(variants), file=doc.file, keywords=tuple(data["keywords"]),
+                   call_to_action=cta, clinic=clinic)
+
+
+def _source(v, place) -> Source:
+    return Source(key=v["key"], authors=tuple(v["authors"]), year=v["year"], title=v["title"], place=place,
+                  container=v["container"], date=v["date"], volume=v["volume"], issue=v["issue"],
+                  pages=v["pages"], doi=v["doi"], url=v["url"])
+
+
+def _check_sources(doc, ck, data, blocks, cta, variants):
+    """Unknown citation keys and duplicate source keys, each at its own line."""
+    keys = {}
+    for i, src in enumerate(data.get("sources") or []):
+        if not src or not src.get("key"):
+            continue
+        if src["key"] in keys:
+            ck.add(("sources", i, "key"), f"duplicate source key '{src['key']}'", "give each source its own key")
+        keys.setdefault(src["key"], i)
+    for block in walk_blocks(blocks + ((cta,) if cta else ()) + tuple(v.call_to_action for v in variants
+                                                                      if v.call_to_action)):
+        for text in block_texts(block):
+            for key in citations(text):
+                if key not in keys:
+                    ck.problems.append(Problem(block.place.file, block.place.line, block.place.column,
+                                               block.place.path, f"unknown source key '{key}'",
+                                               f"add a source with key: {key}, or use one of: {', '.join(keys)}"))
+
+
+def walk_blocks(blocks):
+    """Every block and list item, depth first, in reading order."""
+    for block in blocks:
+        yield block
+        if isinstance(block, (Section, Callout)):
+            yield from walk_blocks(block.blocks)
+        elif isinstance(block, BulletList):
+            yield from _walk_items(block.items)
+
+
+def _walk_items(items):
+    for item in items:
+        yield item
+        yield from _walk_items(item.items)
+
+
+def block_texts(block):
+    """The inline texts a block holds itself (not its children)."""
+    if isinstance(block, (Paragraph, ListItem)):
+        return [block.text]
+    if isinstance(block, Section):
+        return [block.heading]
+    if isinstance(block, Callout):
+        return [block.heading]
+    if isinstance(block, Table):
+        return [c for row in ((block.header or ()),) + block.rows for c in row] + [block.caption]
+    return []
+
+
+def load_clinic(path: Path, display: str | None = None) -> Clinic:
+    doc = load(path, display)
+    ck = s.Checker(doc)
+    data = CLINIC.check(doc.data, (), ck)
+    if ck.problems or data is None:
+        raise PublishError(ck.problems)
+
+    def contact(key, kind):
+        v = data.get(key)
+        if not v:
+            return None
+        return Contact(v["value"], v["link"], kind, v["placeholder"])
+
+    return Clinic(name=data["name"], short_name=data["short_name"], tagline=data["tagline"],
+                  phone=contact("phone", "phone"), web=contact("web", "web"), email=contact("email", "email"),
+                  address=contact("address", "address"), file=doc.file)

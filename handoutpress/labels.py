@@ -1,0 +1,61 @@
+"""Fixed words printed on every handout, per language. Content never comes from here."""
+from __future__ import annotations
+
+import datetime as _dt
+
+LABELS = {
+    "en": {
+        "page": "Page", "of": "of", "version": "Version", "reviewed": "Reviewed",
+        "next_review": "next review due", "sources": "Sources", "draft": "DRAFT",
+        "draft_notice": "Draft - not for distribution", "status_in-review": "In review",
+        "contact_heading": "Contact us",
+        "call": "Call admissions", "visit": "Visit", "email": "Email",
+        "alternate_formats": "This handout is available in large print and other languages. Call {phone}.",
+        "disclaimer": "This handout does not replace advice from your care team.",
+        "placeholder": "placeholder",
+        "source_link": "Source {n}: {text}",
+        "logo_alt": "{name} logo",
+        "months": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                   "October", "November", "December"],
+        "date": "{month} {day}, {year}",
+    },
+    "es": {
+        "page": "Página", "of": "de", "version": "Versión", "reviewed": "Revisado",
+        "next_review": "próxima revisión", "sources": "Fuentes", "draft": "BORRADOR",
+        "draft_notice": "Borrador - no distribuir", "status_in-review": "En revisión",
+        "contact_heading": "Contáctenos",
+        "call": "Llame a admisiones", "visit": "Visite", "email": "Correo electrónico",
+        "alternate_formats": "Este folleto está disponible en letra grande y en otros idiomas. Llame al {phone}.",
+        "disclaimer": "Este folleto no reemplaza los consejos de su equipo de atención.",
+        "placeholder": "marcador de posición",
+        "source_link": "Fuente {n}: {text}",
+        "logo_alt": "Logotipo de {name}",
+        "months": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+                   "octubre", "noviembre", "diciembre"],
+        "date": "{day} de {month} de {year}",
+    },
+}
+
+
+def labels_for(language: str) -> dict:
+    """Labels for a language code such as 'es' or 'es-US'; English when unknown."""
+    return LABELS.get(language.split("-")[0], LABELS["en"])
+
+
+def format_date(iso: str, language: str) -> str:
+    if not iso:
+        return ""
+    d = _dt.date.fromisoformat(iso)
+    lab = labels_for(language)
+    return lab["date"].format(month=lab["months"][d.month - 1], day=d.day, year=d.year)
+
+
+def next_review(iso: str, months: int = 24) -> str:
+    """The date a review falls due again: 24 months later, as StayWell and A.D.A.M. re-review."""
+    if not iso:
+        return ""
+    d = _dt.date.fromisoformat(iso)
+    year, month = d.year + (d.month - 1 + months) // 12, (d.month - 1 + months) % 12 + 1
+    day = min(d.day, [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
+                      31, 31, 30, 31, 30, 31][month - 1])
+    return _dt.date(year, month, day).isoformat()

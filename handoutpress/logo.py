@@ -1,0 +1,142 @@
+"""Load the clinic's one-colour SVG mark as a ReportLab drawing in any ink and size."""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+
+from lxml import etree
+from reportlab.graphics.shapes import Drawing, Group, Image, String
+from reportlab.lib.attrmap import AttrMap, AttrMapValue
+from reportlab.lib.colors import Color
+from reportlab.lib.validators import isColorOrNone
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from svglib.svglib import svg2rlg
+
+from .errors import problem
+
+MAX_BYTES = 1_000_000  # a logo mark is a few KB; anything this large is a mistake or an attack
+
+# Text would pull in a standard (non-embedded) font, images bring their own colours.
+FORBIDDEN = {"text", "tspan", "textPath", "image", "foreignObject"}
+
+FIX = "export the mark as a plain one-colour SVG of paths and shapes (convert text to outlines)"
+
+
+class Mark(Drawing):
+    """A Drawing whose renderer starts in the mark's own ink instead of ReportLab's black."""
+
+    # Drawing only declares initialFontName/Size; the renderer honours any initial<State>.
+    _attrMap = AttrMap(BASE=Drawing,
+                       initialFillColor=AttrMapValue(isColorOrNone, desc="starting fill colour"),
+                       initialStrokeColor=AttrMapValue(isColorOrNone, desc="starting stroke colour"))
+
+
+class _Complaints(logging.Handler):
+    """Collects the messages of svglib's warnings and errors."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _svglib_complaints():
+    """Catch what svglib logs while it parses, instead of letting it reach the terminal."""
+    # svglib logs what it cannot draw (a bad colour, transform or reference) and carries on,
+    # so the mark would print subtly wrong; we turn the first complaint into a problem.
+    log = logging.getLogger("svglib.svglib")
+    handler, propagate = _Complaints(), log.propagate
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        yield handler.messages
+    finally:
+        log.removeHandler(handler)
+        log.propagate = propagate
+
+
+def _check_svg(path: Path) -> None:
+    """Raise a problem unless path is a readable, well-formed SVG without text or images."""
+    if not path.is_file():
+        raise problem(path, None, None, "", "the logo mark file is missing (or not a file)",
+                      "check the path, or put the SVG in layouts/assets/")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise problem(path, None, None, "", f"cannot read the logo mark ({err.strerror})",
+                      "check the file's permissions") from None
+    if len(data) > MAX_BYTES:
+        raise problem(path, None, None, "", f"the logo mark is {len(data):,} bytes, too large",
+                      FIX)
+    # Entities and network access stay off: an SVG is data, not a program.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as err:
+        line, column = err.position if err.position else (None, None)
+        raise problem(path, line, column, "", f"the logo mark is not valid SVG ({err.msg})",
+                      FIX) from None
+    if etree.QName(root).localname != "svg":
+        raise problem(path, root.sourceline, None, "", "the logo mark is not an SVG file", FIX)
+    for node in root.iter(etree.Element):
+        name = etree.QName(node).localname
+        if name in FORBIDDEN:
+            raise problem(path, node.sourceline, None, "",
+                          f"the logo mark contains <{name}>; text and images are not allowed", FIX)
+
+
+def _recolour(group: Group, colour: Color, path: Path) -> None:
+    """Paint every shape under group in colour, refusing text and images svglib let through."""
+    for node in group.contents:
+        if isinstance(node, Group):
+            _recolour(node, colour, path)
+        elif isinstance(node, (String, Image)):
+            raise problem(path, None, None, "", "the logo mark contains text or an image", FIX)
+        else:
+            # None means "not painted" (fill="none"); keep it so outlines stay outlines.
+            if getattr(node, "fillColor", None) is not None:
+                node.fillColor = colour
+            if getattr(node, "strokeColor", None) is not None:
+                node.strokeColor = colour
+
+
+def _embedded_font() -> str | None:
+    """The first registered TrueType font (registration order), or None if there is none."""
+    for name in pdfmetrics.getRegisteredFontNames():
+        if isinstance(pdfmetrics.getFont(name), TTFont):
+            return name
+    return None
+
+
+def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None = None) -> Drawing:
+    """Load the SVG mark at path, painted in colour and scaled to width points wide."""
+    path = Path(path)
+    _check_svg(path)
+    with _svglib_complaints() as complaints:
+        svg = svg2rlg(str(path))
+    if svg is None or complaints:
+        reason = complaints[0] if complaints else "unreadable"
+        raise problem(path, None, None, "", f"the logo mark cannot be drawn as written ({reason})",
+                      FIX)
+    if not svg.width or not svg.height:
+        raise problem(path, None, None, "", "the logo mark has no size",
+                      'give the <svg> element a viewBox, e.g. viewBox="0 0 100 100"')
+    # A fresh parse per call: drawings are mutable, so a shared one would keep the last colour.
+    art = Group(*svg.contents)
+    _recolour(art, colour, path)
+    scale = width / svg.width
+    art.transform = (scale, 0, 0, scale, 0, 0)
+    mark = Mark(width, svg.height * scale)
+    mark.add(art)
+    # ReportLab's drawing renderer first sets its default state (black, Helvetica) even when
+    # nothing uses it; start it in our ink and an embedded font so neither leaks into the PDF.
+    mark.initialFillColor = mark.initialStrokeColor = colour
+    font_name = font_name or _embedded_font()
+    if font_name:
+        mark.initialFontName = font_name
+    return mark

@@ -1,0 +1,210 @@
+"""The content model: frozen values that every later stage reads and none mutates."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+# ---- inline text -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple
+
+
+@dataclass(frozen=True)
+class Emph:
+    children: tuple
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    children: tuple
+
+
+@dataclass(frozen=True)
+class Cite:
+    keys: tuple  # source keys, in the order written
+
+
+Inline = tuple  # a sequence of Text/Strong/Emph/Link/Cite
+
+
+def plain(inline: Inline) -> str:
+    """The text a reader sees, without citation markers."""
+    out = []
+    for span in inline:
+        if isinstance(span, Text):
+            out.append(span.text)
+        elif isinstance(span, (Strong, Emph, Link)):
+            out.append(plain(span.children))
+    return "".join(out)
+
+
+def citations(inline: Inline):
+    """Every cited key in reading order."""
+    for span in inline:
+        if isinstance(span, Cite):
+            yield from span.keys
+        elif isinstance(span, (Strong, Emph, Link)):
+            yield from citations(span.children)
+
+
+# ---- where a value came from -------------------------------------------------------------
+@dataclass(frozen=True)
+class Place:
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+
+
+# ---- blocks ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Paragraph:
+    text: Inline
+    place: Place
+    audiences: tuple = ()
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class ListItem:
+    text: Inline
+    place: Place
+    items: tuple = ()  # nested ListItems
+    audiences: tuple = ()
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple
+    place: Place
+    audiences: tuple = ()
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple  # tuple of rows, each a tuple of Inline cells
+    place: Place
+    header: tuple | None = None  # a tuple of Inline cells, or None
+    caption: Inline = ()
+    audiences: tuple = ()
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Callout:
+    blocks: tuple
+    place: Place
+    heading: Inline = ()
+    tone: str = "note"  # note | emergency
+    audiences: tuple = ()
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: Inline
+    blocks: tuple
+    place: Place
+    audiences: tuple = ()
+    id: str = ""
+
+
+Block = Paragraph | BulletList | Table | Callout | Section
+
+
+# ---- sources, clinic, review, variants -----------------------------------------------------
+@dataclass(frozen=True)
+class Source:
+    key: str
+    authors: tuple
+    year: str
+    title: str
+    place: Place
+    container: str = ""  # journal or web site
+    date: str = ""  # publication date as printed, e.g. "2010 Feb 11"
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    doi: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Review:
+    status: str  # draft | in-review | approved
+    reviewed: str = ""  # ISO date
+    reviewer: str = ""
+    credentials: str = ""
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    audience: str
+    language: str
+    layout: str
+    review: Review
+    place: Place
+    max_pages: int | None = None
+    title: str = ""  # overrides, empty when not overridden
+    subtitle: str = ""
+    call_to_action: Callout | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    value: str  # as printed
+    link: str  # tel:, https: or mailto: target; empty for an address
+    kind: str  # phone | web | email | address
+    placeholder: bool = False
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str
+    short_name: str
+    tagline: str
+    phone: Contact
+    web: Contact
+    email: Contact | None
+    address: Contact | None
+    file: str
+
+
+@dataclass(frozen=True)
+class Handout:
+    id: str
+    title: str
+    subtitle: str
+    language: str
+    version: str
+    review: Review
+    blocks: tuple
+    sources: tuple
+    variants: tuple
+    file: str
+    keywords: tuple = ()
+    call_to_action: Callout | None = None
+    clinic: Clinic | None = None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """One handout as one variant will print it: filtered, overridden, sources numbered."""
+
+    handout: Handout
+    variant: Variant
+    title: str
+    subtitle: str
+    blocks: tuple
+    call_to_action: Callout | None
+    sources: tuple  # (number, Source) in first-citation order
+    numbers: dict = field(default_factory=dict)  # source key -> number

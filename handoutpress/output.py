@@ -1,0 +1,68 @@
+"""File names, the manifest, and writes that never leave a half-written file behind."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+
+
+def slug(text: str) -> str:
+    """'Maple Mountain' -> 'maple-mountain'; accents dropped so names survive every mail client."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def file_name(clinic_short: str, handout_id: str, variant: str, language: str) -> str:
+    """e.g. maple-mountain-benzodiazepines-patient-en.pdf"""
+    parts = [slug(clinic_short), handout_id, variant]
+    if not variant.endswith("-" + language) and variant != language:
+        parts.append(language)
+    return "-".join(p for p in parts if p) + ".pdf"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, flush it to disk, then rename over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def entry(handout, variant, out_dir: Path, path: Path, data: bytes, pages: int) -> dict:
+    return {"handout": handout.id, "variant": variant.name, "audience": variant.audience,
+            "language": variant.language, "status": variant.review.status,
+            "path": path.relative_to(out_dir).as_posix(), "pages": pages, "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(), "title": handout.title, "version": handout.version,
+            "reviewed": variant.review.reviewed, "layout": variant.layout}
+
+
+def update_manifest(out_dir: Path, entries: list[dict], rebuilt: set[tuple]) -> dict:
+    """Replace the entries of what was rebuilt, keep the rest, drop entries whose file is gone."""
+    manifest_path = out_dir / MANIFEST
+    old = []
+    try:
+        old = json.loads(manifest_path.read_text("utf-8")).get("outputs", [])
+    except (OSError, ValueError, AttributeError):
+        old = []
+    keep = [e for e in old if isinstance(e, dict) and (e.get("handout"), e.get("variant")) not in rebuilt
+            and (out_dir / str(e.get("path", ""))).is_file()]
+    outputs = sorted(keep + entries, key=lambda e: (e["handout"], e["variant"]))
+    manifest = {"outputs": outputs}
+    write_atomic(manifest_path, (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode())
+    return manifest

@@ -1,0 +1,178 @@
+"""One builder per block kind: model block -> flowables, with its structure element."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Table as RLTable
+from reportlab.platypus import TableStyle
+
+from .. import model as m
+from ..text import to_markup
+from .flowables import Box, TableTags
+from .tagging import StructNode, Tagged
+
+
+@dataclass
+class Ctx:
+    """What every builder needs: the theme, registered fonts, source numbers, the text width."""
+
+    theme: object
+    fonts: dict  # role -> {"regular": name, ...}
+    numbers: dict
+    width: float
+    link_colour: str
+    outline_count: list = field(default_factory=lambda: [0])
+    _styles: dict = field(default_factory=dict)
+
+    def style(self, name: str, **over) -> ParagraphStyle:
+        key = (name, tuple(sorted(over.items())))
+        if key not in self._styles:
+            ts = self.theme.styles[name]
+            faces = self.fonts[ts.family]
+            font = faces["bold"] if ts.extra.get("bold") else faces["regular"]
+            base = dict(fontName=font, fontSize=ts.size, leading=ts.leading, textColor=ts.colour,
+                        spaceBefore=ts.space_before, spaceAfter=ts.space_after, alignment=TA_LEFT,
+                        allowWidows=0, allowOrphans=0, bulletFontName=faces["regular"], splitLongWords=1,
+                        hyphenationLang="", embeddedHyphenation=0, uriWasteReduce=0)
+            base.update(over)
+            self._styles[key] = ParagraphStyle(f"{name}-{len(self._styles)}", **base)
+        return self._styles[key]
+
+    def para(self, inline, style: ParagraphStyle, anchor: str = "") -> RLParagraph:
+        prefix = f'<a name="{anchor}"/>' if anchor else ""
+        return RLParagraph(prefix + to_markup(inline, self.numbers, self.link_colour), style)
+
+    def outline_key(self) -> str:
+        self.outline_count[0] += 1
+        return f"h{self.outline_count[0]}"
+
+
+def build(blocks, ctx: Ctx, parent: StructNode, level: int = 2) -> list:
+    """Flowables for a sequence of blocks; their structure elements go under parent."""
+    out = []
+    for block in blocks:
+        out.extend(BUILDERS[type(block)](block, ctx, parent, level))
+    return out
+
+
+def paragraph(block: m.Paragraph, ctx, parent, level):
+    return [Tagged(ctx.para(block.text, ctx.style("body")), parent.add("P"))]
+
+
+def heading(text, ctx, parent, level, style_name=None):
+    style = ctx.style(style_name or ("heading2" if level <= 2 else "heading3"), keepWithNext=1)
+    title = m.plain(text)
+    return Tagged(ctx.para(text, style), parent.add(f"H{level}"), outline=(title, max(level - 2, 0),
+                                                                            ctx.outline_key()))
+
+
+def section(block: m.Section, ctx, parent, level):
+    sect = parent.add("Sect")
+    return [heading(block.heading, ctx, sect, level)] + build(block.blocks, ctx, sect, level + 1)
+
+
+def bullet_list(block: m.BulletList, ctx, parent, level, depth=0):
+    return list_items(block.items, ctx, parent.add("L"), depth)
+
+
+def list_items(items, ctx, lnode, depth, labels=None, style_name="list", anchors=None):
+    """Items as indented paragraphs; each draws its label (Lbl) and its text (LBody)."""
+    ts = ctx.theme.styles["list"]
+    indent = ts.extra["indent"]
+    style = ctx.style(style_name, leftIndent=indent * (depth + 1))
+    # the last item of a top-level list keeps a paragraph's distance from what follows
+    last_style = ctx.style(style_name, leftIndent=indent * (depth + 1),
+                           spaceAfter=max(style.spaceAfter, ctx.theme.styles["body"].space_after))
+    out = []
+    for i, item in enumerate(items):
+        if depth == 0 and i == len(items) - 1 and not item.items:
+            style = last_style
+        li = lnode.add("LI")
+        lbl = li.add("Lbl")
+        body = li.add("LBody")
+        text = labels[i] if labels else ts.extra["bullet"]
+        anchor = anchors[i] if anchors else ""
+        out.append(Tagged(ctx.para(item.text, style, anchor), body,
+                          label=(lbl, _label_drawer(text, ctx, style, indent, depth, bool(labels)))))
+        if item.items:
+            out.extend(list_items(item.items, ctx, body.add("L"), depth + 1))
+    return out
+
+
+def _label_drawer(text, ctx, style, indent, depth, numbered):
+    colour = ctx.theme.styles["list"].extra["bullet_colour"] if not numbered else style.textColor
+    font = ctx.fonts[ctx.theme.styles["list"].family]["bold" if numbered else "regular"]
+
+    def draw(canvas, x, y_top):
+        canvas.saveState()
+        canvas.setFont(font, style.fontSize)
+        canvas.setFillColor(colour)
+        baseline = y_top - style.fontSize
+        if numbered:
+            canvas.drawRightString(x + indent * (depth + 1) - 5, baseline, text)
+        else:
+            canvas.drawString(x + indent * depth + 2, baseline, text)
+        canvas.restoreState()
+
+    return draw
+
+
+def table(block: m.Table, ctx, parent, level):
+    ts = ctx.theme.styles["table"]
+    x = ts.extra
+    node = parent.add("Table")
+    cell_style = ctx.style("table")
+    head_style = ctx.style("table", fontName=ctx.fonts[ts.family]["bold"], textColor=x["header_colour"])
+    cells, data = {}, []
+    if block.header:
+        row_node = node.add("THead").add("TR")
+        row = [ctx.para(c, head_style) for c in block.header]
+        for p in row:
+            cells[id(p)] = row_node.add("TH", attrs={"Scope": "Column"})
+        data.append(row)
+    body = node.add("TBody") if block.header else node
+    for cells_in in block.rows:
+        row_node = body.add("TR")
+        row = [ctx.para(c, cell_style) for c in cells_in]
+        for p in row:
+            cells[id(p)] = row_node.add("TD")
+        data.append(row)
+    ncols = len(data[0])
+    style = [("FONT", (0, 0), (-1, -1), ctx.fonts[ts.family]["regular"], ts.size),
+             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("LEFTPADDING", (0, 0), (-1, -1), x["padding"]), ("RIGHTPADDING", (0, 0), (-1, -1), x["padding"]),
+             ("TOPPADDING", (0, 0), (-1, -1), x["padding"] * 0.6),
+             ("BOTTOMPADDING", (0, 0), (-1, -1), x["padding"]),
+             ("GRID", (0, 0), (-1, -1), x["grid_width"], x["grid"])]
+    first = 1 if block.header else 0
+    if block.header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), x["header_background"]))
+    style.append(("ROWBACKGROUNDS", (0, first), (-1, -1), [ctx.theme.palette["white"], x["stripe"]]))
+    t = RLTable(data, colWidths=[ctx.width / ncols] * ncols, repeatRows=first, style=TableStyle(style),
+                renderCB=TableTags(cells), spaceBefore=ts.space_before, spaceAfter=ts.space_after)
+    t._handout_place = block.place  # named in the error if a row cannot fit on a page
+    return [t]
+
+
+def callout(block: m.Callout, ctx, parent, level):
+    name = "emergency" if block.tone == "emergency" else "callout"
+    ts = ctx.theme.styles[name]
+    group = parent.add("Div")
+    inner_ctx = _narrower(ctx, 2 * (ts.extra["padding"] + ts.extra["border_width"]))
+    content = []
+    if block.heading:
+        content.append(heading(block.heading, inner_ctx, group, level))
+    content += build(block.blocks, inner_ctx, group, level + 1)
+    return [Box(content, ts.extra["padding"], ts.extra["background"], ts.extra["border"],
+                ts.extra["border_width"], space=(ts.space_before, ts.space_after))]
+
+
+def _narrower(ctx, by):
+    return Ctx(ctx.theme, ctx.fonts, ctx.numbers, ctx.width - by, ctx.link_colour, ctx.outline_count, ctx._styles)
+
+
+BUILDERS = {m.Paragraph: paragraph, m.BulletList: bullet_list, m.Table: table, m.Callout: callout,
+            m.Section: section}

@@ -1,0 +1,292 @@
+"""Lay out one resolved handout into PDF bytes: page templates, furniture, story."""
+from __future__ import annotations
+
+import io
+
+from reportlab import rl_config
+from reportlab.platypus import NextPageTemplate
+from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError, PageTemplate
+from reportlab.platypus.frames import Frame
+
+from .. import model as m
+from ..citations import format_source
+from ..errors import Problem, PublishError
+from ..labels import format_date, labels_for, next_review
+from ..text import compile_template, escape
+from . import blocks as b
+from .flowables import TitleBand
+from .tagging import HandoutCanvas, StructNode, Tagged, Tagger
+
+PAGES = "\ue000"  # stands for the page total in a rendered footer; drawn from a form filled at the end
+
+
+def template_context(resolved: m.Resolved, clinic: m.Clinic) -> dict:
+    """The values header and footer templates can use (documented in the layout files)."""
+    v, h = resolved.variant, resolved.handout
+    lab = labels_for(v.language)
+    review = v.review
+    if review.status == "approved":
+        due = next_review(review.reviewed)
+        line = f"{lab['reviewed']} {format_date(review.reviewed, v.language)}"
+        if due:
+            line += f" · {lab['next_review']} {format_date(due, v.language)}"
+    else:
+        line = lab["draft_notice"]
+    return {
+        "clinic": {"name": clinic.name, "short_name": clinic.short_name,
+                   "phone": clinic.phone.value, "web": clinic.web.value},
+        "handout": {"id": h.id, "title": resolved.title, "version": h.version},
+        "variant": {"name": v.name, "audience": v.audience, "language": v.language},
+        "review": {"status": review.status, "reviewed": format_date(review.reviewed, v.language),
+                   "next_review": format_date(next_review(review.reviewed), v.language),
+                   "reviewer": review.reviewer, "line": line},
+        "labels": lab,
+    }
+
+
+class _Doc(BaseDocTemplate):
+    def __init__(self, buf, furniture, **kw):
+        super().__init__(buf, **kw)
+        self.furniture = furniture
+
+    def handle_pageBegin(self):
+        super().handle_pageBegin()
+
+
+class Furniture:
+    """Running header, footer, rule and watermark, drawn as artifacts on every page."""
+
+    def __init__(self, theme, fonts, context, templates, draft_text):
+        self.theme, self.fonts, self.context = theme, fonts, context
+        self.templates = templates  # {"header": {"left": Template...}, "footer": {...}}
+        self.draft_text = draft_text
+
+    def font(self, style_name, bold=False):
+        ts = self.theme.styles[style_name]
+        return self.fonts[ts.family]["bold" if bold or ts.extra.get("bold") else "regular"], ts
+
+    def background(self, canvas, doc):
+        if not self.draft_text:
+            return
+        wm = self.theme.settings["watermark"]
+        font, _ = self.font("body", bold=True)
+        w, h = self.theme.page_size
+        canvas.tagger.begin_artifact("Pagination /Subtype /Watermark")
+        canvas.saveState()
+        canvas.setFillColor(wm["colour"])
+        canvas.setFont(font, wm["size"])
+        canvas.translate(w / 2, h / 2)
+        canvas.rotate(55)
+        size = wm["size"]
+        while canvas.stringWidth(self.draft_text, font, size) > h * 0.9 and size > 24:
+            size -= 4
+        canvas.setFont(font, size)
+        canvas.drawCentredString(0, -size / 3, self.draft_text)
+        canvas.restoreState()
+        canvas.tagger.end_artifact()
+
+    def foreground(self, canvas, doc):
+        w, h = self.theme.page_size
+        top, right, bottom, left = self.theme.margins
+        page = canvas.getPageNumber()
+        rule = self.theme.settings["rule"]
+        fnt, fts = self.font("footer")
+        canvas.tagger.begin_artifact("Pagination /Subtype /Footer")
+        canvas.saveState()
+        canvas.setStrokeColor(rule["colour"])
+        canvas.setLineWidth(rule["width"])
+        rule_y = bottom - fts.leading * 0.6
+        canvas.line(left, rule_y, w - right, rule_y)
+        self._slots(canvas, "footer", page, rule_y - fts.size - 4, left, w - right, fnt, fts, down=True)
+        canvas.restoreState()
+        canvas.tagger.end_artifact()
+        if page > 1:
+            hnt, hts = self.font("header")
+            canvas.tagger.begin_artifact("Pagination /Subtype /Header")
+            canvas.saveState()
+            self._slots(canvas, "header", page, h - top * 0.6, left, w - right, hnt, hts, down=False)
+            canvas.restoreState()
+            canvas.tagger.end_artifact()
+
+    def _slots(self, canvas, which, page, y, x0, x1, font, ts, down):
+        canvas.setFillColor(ts.colour)
+        for slot, template in self.templates[which].items():
+            text = template.render(**self.context, page=page, pages=PAGES)
+            lines = [ln for ln in text.split("\n")]
+            if not down:
+                lines.reverse()
+            for i, line in enumerate(lines):
+                yy = y - i * ts.leading if down else y + i * ts.leading
+                self._line(canvas, line, slot, yy, x0, x1, font, ts.size)
+
+    def _line(self, canvas, text, slot, y, x0, x1, font, size):
+        before, _, after = text.partition(PAGES)
+        has_total = PAGES in text
+        total_w = canvas.stringWidth(str(max(canvas.getPageNumber(), 1)), font, size) if has_total else 0
+        width = canvas.stringWidth(before, font, size) + total_w + canvas.stringWidth(after, font, size)
+        x = {"left": x0, "center": (x0 + x1 - width) / 2, "right": x1 - width}[slot]
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, before)
+        if has_total:
+            canvas.saveState()
+            canvas.translate(x + canvas.stringWidth(before, font, size), y)
+            canvas.doForm("page-total")
+            canvas.restoreState()
+            canvas.drawString(x + canvas.stringWidth(before, font, size) + total_w, y, after)
+
+
+class _TotalCanvas(HandoutCanvas):
+    """Fills the page-total form once the last page is known."""
+
+    def __init__(self, *args, total_font=None, total_colour=None, **kw):
+        super().__init__(*args, **kw)
+        self._total_font = total_font
+        self._total_colour = total_colour
+
+    def save(self):
+        pages = self.getPageNumber() - (0 if self._code else 1)
+        self.beginForm("page-total")
+        font, size = self._total_font
+        self.setFont(font, size)
+        self.setFillColor(self._total_colour)
+        self.drawString(0, 0, str(pages))
+        self.endForm()
+        super().save()
+
+
+def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[bytes, Tagger, StructNode]:
+    """Lay out the handout; return raw PDF bytes and the tag record for finish.py."""
+    rl_config.invariant = 1  # fixed IDs and dates: the same input gives the same bytes
+    v, h = resolved.variant, resolved.handout
+    lab = labels_for(v.language)
+    w, hgt = theme.page_size
+    top, right, bottom, left = theme.margins
+    width = w - left - right
+    link_colour = theme.settings["links"]["colour"].hexval().replace("0x", "#")
+    ctx = b.Ctx(theme, fonts, resolved.numbers, width, link_colour)
+
+    doc_node = StructNode("Document", lang=v.language)
+    tagger = Tagger(doc_node)
+    story = _title_band(resolved, theme, ctx, clinic, doc_node, lab, (left, right, 0))
+    story.append(NextPageTemplate("later"))
+    story += b.build(resolved.blocks, ctx, doc_node, 2)
+    if resolved.call_to_action:
+        story += b.callout(_with_contacts(resolved.call_to_action, clinic, lab), ctx, doc_node, 2)
+    story += _closing(ctx, doc_node, clinic, lab)
+    story += _sources(resolved, ctx, doc_node, lab)
+    for source in resolved.sources:
+        tagger.link_text[f"#source-{source[0]}"] = lab["source_link"].format(n=source[0],
+                                                                             text=format_source(source[1]))
+    for contact in (clinic.phone, clinic.web, clinic.email):
+        if contact and contact.link:
+            tagger.link_text[contact.link] = f"{contact.value} ({contact.link.split(':')[0]})"
+
+    context = template_context(resolved, clinic)
+    templates = {}
+    for which in ("header", "footer"):
+        templates[which] = {slot: compile_template(src) for slot, src in theme.settings[which].items() if src}
+    draft = "" if v.review.status == "approved" else lab["draft"]
+    furniture = Furniture(theme, fonts, context, templates, draft)
+
+    buf = io.BytesIO()
+    band_pad = theme.settings["title_band"]["padding"]
+    first = Frame(left, bottom, width, hgt - bottom, 0, 0, 0, 0, id="first")
+    later = Frame(left, bottom, width, hgt - top - bottom, 0, 0, 0, 0, id="later")
+    del band_pad
+    doc = _Doc(buf, furniture, pagesize=theme.page_size, title=resolved.title, author=clinic.name,
+               subject=resolved.subtitle or resolved.title, keywords=", ".join(h.keywords), creator="handoutpress",
+               producer="handoutpress (ReportLab)", lang=v.language, displayDocTitle=1,
+               leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom, invariant=1,
+               initialFontName=fonts["body"]["regular"])
+    doc.addPageTemplates([
+        PageTemplate("first", [first], onPage=furniture.background, onPageEnd=furniture.foreground),
+        PageTemplate("later", [later], onPage=furniture.background, onPageEnd=furniture.foreground)])
+    fts = theme.styles["footer"]
+    footer_font = fonts[fts.family]["regular"]
+
+    def make_canvas(*args, **kw):
+        kw.setdefault("initialFontName", fonts["body"]["regular"])
+        return _TotalCanvas(*args, tagger=tagger, total_font=(footer_font, fts.size), total_colour=fts.colour,
+                            **kw)
+
+    try:
+        doc.build(story, canvasmaker=make_canvas)
+    except LayoutError as exc:
+        raise PublishError(_layout_problem(resolved, exc))
+    return buf.getvalue(), tagger, doc_node
+
+
+def _layout_problem(resolved, exc) -> Problem:
+    place = None
+    text = str(exc)
+    for block in _walk(resolved.blocks):
+        if isinstance(block, m.Table):
+            place = block.place
+    file = place.file if place else resolved.handout.file
+    return Problem(file, place.line if place else None, place.column if place else None,
+                   place.path if place else "",
+                   "a block is taller than a page and cannot be split (" + text.split("\n")[0][:120] + ")",
+                   "shorten the cell or paragraph, or split it into smaller blocks")
+
+
+def _walk(blocks):
+    from ..content import walk_blocks
+
+    return walk_blocks(blocks)
+
+
+def _title_band(resolved, theme, ctx, clinic, doc_node, lab, bleed):
+    from ..logo import load_mark
+
+    band = theme.settings["title_band"]
+    mark = None
+    if band.get("logo_path"):
+        mark = load_mark(band["logo_path"], band["foreground"], band["logo_width"], font_name=ctx.fonts["body"]["regular"])
+    wordmark = ctx.para((m.Text(clinic.short_name),), ctx.style("wordmark"))
+    tagline = ctx.para((m.Text(clinic.tagline),), ctx.style("tagline"))
+    title = ctx.para((m.Text(resolved.title),), ctx.style("title"))
+    subtitle = ctx.para((m.Text(resolved.subtitle),), ctx.style("subtitle")) if resolved.subtitle else None
+    nodes = {"figure": doc_node.add("Figure", alt=lab["logo_alt"].format(name=clinic.name)),
+             "title": doc_node.add("H1")}
+    if subtitle:
+        nodes["subtitle"] = doc_node.add("P")
+    flow = TitleBand(band, mark, wordmark, tagline, title, subtitle, nodes, bleed)
+    return [flow]
+
+
+def _with_contacts(cta: m.Callout, clinic: m.Clinic, lab) -> m.Callout:
+    """The call to action ends with how to reach admissions (from the clinic file)."""
+    from dataclasses import replace
+
+    lines = []
+    for label, contact in ((lab["call"], clinic.phone), (lab["visit"], clinic.web), (lab["email"], clinic.email)):
+        if contact:
+            value = m.Link(contact.link, (m.Text(contact.value),)) if contact.link else m.Text(contact.value)
+            lines.append(m.Paragraph((m.Strong((m.Text(label + ": "),)), value), cta.place))
+    return replace(cta, blocks=cta.blocks + tuple(lines))
+
+
+def _closing(ctx, doc_node, clinic, lab):
+    style = ctx.style("closing")
+    group = doc_node.add("Div")
+    out = []
+    for text in (lab["alternate_formats"].format(phone=clinic.phone.value), lab["disclaimer"]):
+        out.append(Tagged(ctx.para((m.Text(text),), style), group.add("P")))
+    return out
+
+
+def _sources(resolved, ctx, doc_node, lab):
+    if not resolved.sources:
+        return []
+    sect = doc_node.add("Sect")
+    out = [b.heading((m.Text(lab["sources"]),), ctx, sect, 2)]
+    items, labels = [], []
+    for n, source in resolved.sources:
+        text = format_source(source)
+        items.append(m.ListItem((m.Text(text),), source.place))
+        labels.append(f"{n}.")
+    anchors = [f"source-{n}" for n, _ in resolved.sources]  # what each in-text marker links to
+    return out + b.list_items(items, ctx, sect.add("L"), 0, labels=labels, style_name="sources", anchors=anchors)
+
+
+__all__ = ["render", "template_context", "escape"]

@@ -1,0 +1,168 @@
+"""Turn ReportLab's bytes plus the tag record into a tagged PDF/A-1b, PDF/UA-1 file (pikepdf)."""
+from __future__ import annotations
+
+import io
+from importlib import resources
+from xml.sax.saxutils import escape as xml_escape
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from .tagging import AnnotRef, MarkRef, StructNode, Tagger
+
+
+def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
+    """Add the structure tree, document entries, XMP and output intent; save deterministically."""
+    pdf = pikepdf.open(io.BytesIO(raw))
+    pages = list(pdf.pages)
+    struct_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    parent_tree: dict[int, object] = {}
+    page_key = {}
+    for index in sorted(tagger.mcids):
+        page_key[index] = len(page_key)
+    next_key = [len(page_key)]
+    per_page: dict[int, list] = {i: [None] * len(tagger.mcids[i]) for i in tagger.mcids}
+    annots = {i: list(pages[i].obj.get("/Annots", [])) for i in range(len(pages))}
+
+    def build(node: StructNode, parent) -> object | None:
+        elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent))
+        kids = Array()
+        first_page = None
+        for kid in node.kids:
+            if isinstance(kid, StructNode):
+                built = build(kid, elem)
+                if built is not None:
+                    kids.append(built)
+            elif isinstance(kid, MarkRef):
+                first_page = kid.page if first_page is None else first_page
+                per_page[kid.page][kid.mcid] = elem
+                if kid.page == first_page:
+                    kids.append(kid.mcid)
+                else:
+                    kids.append(Dictionary(Type=Name.MCR, Pg=pages[kid.page].obj, MCID=kid.mcid))
+            elif isinstance(kid, AnnotRef):
+                annot = annots[kid.page][kid.index]
+                key = next_key[0]
+                next_key[0] += 1
+                annot.StructParent = key
+                annot.Contents = String(kid.contents)
+                annot.F = 4  # printable, as PDF/A requires
+                parent_tree[key] = elem
+                kids.append(Dictionary(Type=Name.OBJR, Obj=annot, Pg=pages[kid.page].obj))
+                first_page = kid.page if first_page is None else first_page
+        if not len(kids):
+            return None
+        elem.K = kids
+        if first_page is not None:
+            elem.Pg = pages[first_page].obj
+        if node.alt:
+            elem.Alt = String(node.alt)
+        if node.lang:
+            elem.Lang = String(node.lang)
+        if node.attrs:
+            attrs = Dictionary(O=Name.Table if "Scope" in node.attrs else Name.Layout)
+            for k, v in node.attrs.items():
+                attrs[Name("/" + k)] = Name("/" + v) if isinstance(v, str) else Array(v)
+            elem.A = attrs
+        return elem
+
+    doc_elem = build(root, struct_root)
+    struct_root.K = Array([doc_elem]) if doc_elem is not None else Array()
+    for index, elems in per_page.items():
+        parent_tree[page_key[index]] = Array(elems)
+        pages[index].obj.StructParents = page_key[index]
+    nums = Array()
+    for key in sorted(parent_tree):
+        nums.append(key)
+        nums.append(parent_tree[key])
+    struct_root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+    struct_root.ParentTreeNextKey = next_key[0]
+    pdf.Root.StructTreeRoot = struct_root
+    pdf.Root.MarkInfo = Dictionary(Marked=True, Suspects=False)
+    pdf.Root.Lang = String(meta["lang"])
+    pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    for page in pages:
+        if "/Annots" in page.obj:
+            page.obj.Tabs = Name.S
+    _metadata(pdf, meta)
+    _output_intent(pdf)
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
+             compress_streams=True, fix_metadata_version=False)
+    return out.getvalue()
+
+
+def _pdf_date(iso: str) -> str:
+    y, mth, d = (iso or "2000-01-01").split("-")
+    return f"D:{y}{mth}{d}000000Z"
+
+
+def _xmp_date(iso: str) -> str:
+    return f"{iso or '2000-01-01'}T00:00:00Z"
+
+
+def _metadata(pdf, meta):
+    """Info dictionary and XMP written from the same values, as PDF/A requires."""
+    info = pdf.make_indirect(Dictionary(
+        Title=String(meta["title"]), Author=String(meta["author"]), Subject=String(meta["subject"]),
+        Keywords=String(meta["keywords"]), Creator=String("handoutpress"), Producer=String("handoutpress with ReportLab"),
+        CreationDate=String(_pdf_date(meta["date"])), ModDate=String(_pdf_date(meta["date"]))))
+    pdf.trailer.Info = info
+    x = {k: xml_escape(str(v)) for k, v in meta.items()}
+    date = _xmp_date(meta["date"])
+    xmp = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:format>application/pdf</dc:format>
+<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{x['title']}</rdf:li></rdf:Alt></dc:title>
+<dc:creator><rdf:Seq><rdf:li>{x['author']}</rdf:li></rdf:Seq></dc:creator>
+<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{x['subject']}</rdf:li></rdf:Alt></dc:description>
+<dc:language><rdf:Bag><rdf:li>{x['lang']}</rdf:li></rdf:Bag></dc:language>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+<pdf:Keywords>{x['keywords']}</pdf:Keywords>
+<pdf:Producer>handoutpress with ReportLab</pdf:Producer>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<xmp:CreatorTool>handoutpress</xmp:CreatorTool>
+<xmp:CreateDate>{date}</xmp:CreateDate>
+<xmp:ModifyDate>{date}</xmp:ModifyDate>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+<pdfaid:part>1</pdfaid:part>
+<pdfaid:conformance>B</pdfaid:conformance>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+<pdfuaid:part>1</pdfuaid:part>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+ xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    stream = pikepdf.Stream(pdf, xmp.encode("utf-8"))
+    stream.Type = Name.Metadata
+    stream.Subtype = Name.XML
+    pdf.Root.Metadata = pdf.make_indirect(stream)
+
+
+def _output_intent(pdf):
+    icc = resources.files("handoutpress").joinpath("data/sRGB.icc").read_bytes()
+    profile = pikepdf.Stream(pdf, icc)
+    profile.N = 3
+    pdf.Root.OutputIntents = Array([pdf.make_indirect(Dictionary(
+        Type=Name.OutputIntent, S=Name.GTS_PDFA1, OutputConditionIdentifier=String("sRGB IEC61966-2.1"),
+        Info=String("sRGB IEC61966-2.1"), DestOutputProfile=pdf.make_indirect(profile)))])

@@ -1,0 +1,193 @@
+"""The few flowables ReportLab lacks: a splittable box, the title band, table tagging."""
+from __future__ import annotations
+
+from reportlab.platypus.flowables import Flowable
+from reportlab.platypus.tables import TableRenderCB
+
+from .tagging import StructNode
+
+
+class Box(Flowable):
+    """A padded, bordered box around flowables; splits between (and inside) its children."""
+
+    def __init__(self, content, padding, background, border, border_width, continued=False, space=(0, 0)):
+        super().__init__()
+        self.content = list(content)
+        self.spaceBefore, self.spaceAfter = space
+        self.padding, self.background, self.border, self.border_width = padding, background, border, border_width
+        self.continued = continued
+        self._placed = []
+
+    def _inner(self, aw):
+        return aw - 2 * (self.padding + self.border_width)
+
+    def wrap(self, aw, ah):
+        iw = self._inner(aw)
+        self._placed, y = [], 0.0
+        for i, f in enumerate(self.content):
+            if i:
+                y += max(self.content[i - 1].getSpaceAfter(), f.getSpaceBefore())
+            w, h = f.wrap(iw, 1e9)
+            self._placed.append((f, y, h))
+            y += h
+        self.width, self.height = aw, y + 2 * (self.padding + self.border_width)
+        return self.width, self.height
+
+    def split(self, aw, ah):
+        iw = self._inner(aw)
+        room = ah - 2 * (self.padding + self.border_width)
+        taken, y = [], 0.0
+        for i, f in enumerate(self.content):
+            gap = max(self.content[i - 1].getSpaceAfter(), f.getSpaceBefore()) if i else 0
+            w, h = f.wrap(iw, room - y - gap)
+            if y + gap + h <= room:
+                taken.append(f)
+                y += gap + h
+                continue
+            parts = f.split(iw, room - y - gap) if room - y - gap > 0 else []
+            rest = self.content[i + 1:]
+            if parts:
+                taken.append(parts[0])
+                rest = parts[1:] + rest
+            else:
+                rest = [f] + rest
+            if not taken or not rest:
+                return []
+            return [self._copy(taken, self.continued), self._copy(rest, True)]
+        return [self]
+
+    def _copy(self, content, continued):
+        return Box(content, self.padding, self.background, self.border, self.border_width, continued,
+                   (self.spaceBefore, self.spaceAfter))
+
+    def draw(self):
+        c, tagger = self.canv, self.canv.tagger
+        bw = self.border_width
+        tagger.begin_artifact()
+        c.saveState()
+        c.setFillColor(self.background)
+        c.setStrokeColor(self.border)
+        c.setLineWidth(bw)
+        c.rect(bw / 2, bw / 2, self.width - bw, self.height - bw, stroke=1 if bw else 0, fill=1)
+        c.restoreState()
+        tagger.end_artifact()
+        top = self.height - self.padding - bw
+        x = self.padding + bw
+        for f, y, h in self._placed:
+            f.drawOn(c, x, top - y - h)
+
+
+class TableTags(TableRenderCB):
+    """Table render callback: each cell's drawing inside its TD/TH; grid and fills as artifacts.
+
+    A header row repeated after a page break draws the same cell objects again: the second time
+    they are artifacts, so a screen reader reads each header once.
+    """
+
+    def __init__(self, cells: dict):
+        self.cells = cells  # id(cell flowable) -> StructNode
+        self.drawn = set()
+        self.current = None
+
+    def startTable(self, T):
+        pass
+
+    def endTable(self, T):
+        pass
+
+    def startBG(self, T):
+        T.canv.tagger.begin_artifact()
+
+    endBG = endLines = lambda self, T: T.canv.tagger.end_artifact()
+    startLines = startBG
+
+    def startRow(self, T, rowNo):
+        pass
+
+    def endRow(self, T):
+        pass
+
+    def startCell(self, T, rowNo, colNo, cellval, cellstyle, pos, size):
+        key = id(cellval[0] if isinstance(cellval, (list, tuple)) and cellval else cellval)
+        node = self.cells.get(key)
+        tagger = T.canv.tagger
+        if node is None or key in self.drawn:
+            self.current = "artifact"
+            tagger.begin_artifact()
+        else:
+            self.drawn.add(key)
+            self.current = "tag"
+            tagger.begin(node)
+
+    def endCell(self, T):
+        tagger = T.canv.tagger
+        tagger.end() if self.current == "tag" else tagger.end_artifact()
+
+
+class TitleBand(Flowable):
+    """The coloured band on page 1: logo and wordmark (a Figure), title (H1), subtitle (P)."""
+
+    def __init__(self, band, mark, wordmark, tagline, title, subtitle, nodes, bleed):
+        super().__init__()
+        self.band = band  # settings: background, padding, space_after
+        self.mark = mark  # a Drawing (logo mark) or None
+        self.wordmark, self.tagline = wordmark, tagline  # Paragraphs
+        self.title, self.subtitle = title, subtitle  # Paragraphs (subtitle may be None)
+        self.nodes = nodes  # {"figure": StructNode, "title": StructNode, "subtitle": StructNode}
+        self.bleed = bleed  # (left, right, top) margins to paint into
+
+    def wrap(self, aw, ah):
+        pad = self.band["padding"]
+        mark_w = self.mark.width if self.mark else 0
+        text_w = aw - mark_w - (pad * 0.75 if self.mark else 0)
+        self._wm = self.wordmark.wrap(text_w, ah)
+        self._tl = self.tagline.wrap(text_w, ah)
+        logo_h = max(self.mark.height if self.mark else 0, self._wm[1] + self._tl[1])
+        self._title = self.title.wrap(aw, ah)
+        self._sub = self.subtitle.wrap(aw, ah) if self.subtitle else (0, 0)
+        self._logo_h = logo_h
+        self.width = aw
+        self.height = pad + logo_h + pad * 0.9 + self._title[1] + (self._sub[1] + 2 if self.subtitle else 0) + pad
+        return self.width, self.height
+
+    def getSpaceAfter(self):
+        return self.band["space_after"]
+
+    def draw(self):
+        c, tagger = self.canv, self.canv.tagger
+        left, right, top = self.bleed
+        pad = self.band["padding"]
+        tagger.begin_artifact()
+        c.saveState()
+        c.setFillColor(self.band["background"])
+        c.rect(-left, 0, self.width + left + right, self.height + top, stroke=0, fill=1)
+        c.restoreState()
+        tagger.end_artifact()
+        y = self.height - pad
+        # logo mark and wordmark: one Figure whose alt text names the clinic
+        figure = self.nodes["figure"]
+        mark_w = self.mark.width if self.mark else 0
+        x_text = mark_w + (pad * 0.75 if self.mark else 0)
+        figure.attrs["BBox"] = [0, y - self._logo_h, x_text + max(self._wm[0], self._tl[0]), y]
+        tagger.begin(figure)
+        if self.mark:
+            from reportlab.graphics import renderPDF
+
+            renderPDF.draw(self.mark, c, 0, y - self.mark.height)
+        text_top = y - (self._logo_h - self._wm[1] - self._tl[1]) / 2
+        self.wordmark.drawOn(c, x_text, text_top - self._wm[1])
+        self.tagline.drawOn(c, x_text, text_top - self._wm[1] - self._tl[1])
+        tagger.end()
+        y -= self._logo_h + pad * 0.9
+        tagger.begin(self.nodes["title"])
+        self.title.drawOn(c, 0, y - self._title[1])
+        tagger.end()
+        y -= self._title[1] + 2
+        if self.subtitle:
+            tagger.begin(self.nodes["subtitle"])
+            self.subtitle.drawOn(c, 0, y - self._sub[1])
+            tagger.end()
+
+
+def figure_node(parent: StructNode, alt: str) -> StructNode:
+    return parent.add("Figure", alt=alt)

@@ -1,0 +1,341 @@
+"""Declarations of every setting: type, default and a one-line doc, checked with places.
+
+Each spec checks a value found at a YAML path and returns it normalised (lengths in
+points, dates as ISO strings); problems are collected, never raised one at a time.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+
+REQUIRED = object()
+_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|in|cm|mm)?\s*$")
+_UNITS = {"pt": 1.0, None: 1.0, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4}
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+class Checker:
+    """Collects problems while specs walk a document."""
+
+    def __init__(self, place, partial=False):
+        self.place = place  # anything with .problem(path, message, fix)
+        self.problems = []
+        self.partial = partial  # checking one file of a chain: nothing is required, no defaults
+
+    def add(self, path, message, fix=""):
+        self.problems.append(self.place.problem(path, message, fix))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Spec:
+    doc: str = ""
+    default: object = REQUIRED
+
+    def check(self, value, path, ck: Checker):
+        return value
+
+    def json(self) -> dict:
+        return {}
+
+    def describe(self) -> str:
+        return type(self).__name__.lower()
+
+
+def _type_name(value) -> str:
+    return {str: "text", int: "a whole number", float: "a number", bool: "true/false",
+            list: "a list", dict: "a mapping", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Text(Spec):
+    choices: tuple = ()
+    pattern: str = ""
+    nonempty: bool = True
+    hint: str = ""
+
+    def check(self, value, path, ck):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not self.choices:
+            value = str(value)  # "version: 1.2" is text to an author
+        if not isinstance(value, str):
+            ck.add(path, f"expected text, got {_type_name(value)}", 'put the value in quotes')
+            return None
+        if self.nonempty and not value.strip():
+            ck.add(path, "must not be empty", self.hint or "write a value")
+        elif self.choices and value not in self.choices:
+            ck.add(path, f"'{value}' is not one of {', '.join(self.choices)}",
+                   f"use one of {', '.join(self.choices)}")
+        elif self.pattern and not re.fullmatch(self.pattern, value):
+            ck.add(path, f"'{value}' is not in the expected form", self.hint or f"match {self.pattern}")
+        return value
+
+    def json(self):
+        out = {"type": "string"}
+        if self.choices:
+            out["enum"] = list(self.choices)
+        if self.pattern:
+            out["pattern"] = self.pattern
+        return out
+
+    def describe(self):
+        return "one of " + ", ".join(self.choices) if self.choices else "text"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Number(Spec):
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+
+    def check(self, value, path, ck):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (self.integer and isinstance(value, float)):
+            ck.add(path, f"expected {'a whole number' if self.integer else 'a number'}, got {_type_name(value)}",
+                   "write a plain number")
+            return None
+        if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
+            ck.add(path, f"{value} is outside {self.minimum} to {self.maximum}", "choose a value in that range")
+        return value
+
+    def json(self):
+        out = {"type": "integer" if self.integer else "number"}
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+        if self.maximum is not None:
+            out["maximum"] = self.maximum
+        return out
+
+    def describe(self):
+        return "whole number" if self.integer else "number"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Boolean(Spec):
+    def check(self, value, path, ck):
+        if not isinstance(value, bool):
+            ck.add(path, f"expected true or false, got {_type_name(value)}", "write true or false")
+            return None
+        return value
+
+    def json(self):
+        return {"type": "boolean"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Length(Spec):
+    minimum: float = 0.0
+
+    def check(self, value, path, ck):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            points = float(value)
+        elif isinstance(value, str) and (m := _LENGTH.match(value)):
+            points = float(m.group(1)) * _UNITS[m.group(2)]
+        else:
+            ck.add(path, f"'{value}' is not a length", "write a number of points, or e.g. 12pt, 0.75in, 2cm, 18mm")
+            return None
+        if points < self.minimum:
+            ck.add(path, f"{value} is less than {self.minimum} pt", "use a larger value")
+        return points
+
+    def json(self):
+        return {"anyOf": [{"type": "number"}, {"type": "string", "pattern": _LENGTH.pattern}]}
+
+    def describe(self):
+        return "length (pt, in, cm, mm)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Colour(Spec):
+    """A #RRGGBB value or the name of a palette entry (resolved by the layout loader)."""
+
+    def check(self, value, path, ck):
+        if not isinstance(value, str) or not (_HEX.match(value) or _NAME.match(value)):
+            ck.add(path, f"'{value}' is not a colour", "write #RRGGBB (e.g. #1F4E4A) or a palette name")
+            return None
+        return value
+
+    def json(self):
+        return {"type": "string", "pattern": "^(#[0-9a-fA-F]{6}|[a-z][a-z0-9_-]*)$"}
+
+    def describe(self):
+        return "colour (#RRGGBB or palette name)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Date(Spec):
+    def check(self, value, path, ck):
+        if isinstance(value, _dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
+            try:
+                return _dt.date.fromisoformat(value).isoformat()
+            except ValueError:
+                pass
+        ck.add(path, f"'{value}' is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-26")
+        return None
+
+    def json(self):
+        return {"type": "string", "format": "date"}
+
+    def describe(self):
+        return "date (YYYY-MM-DD)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListOf(Spec):
+    item: Spec = None
+    min_items: int = 0
+
+    def check(self, value, path, ck):
+        if not isinstance(value, list):
+            ck.add(path, f"expected a list, got {_type_name(value)}", "start each entry on its own line with '- '")
+            return []
+        if len(value) < self.min_items:
+            ck.add(path, f"needs at least {self.min_items} entries, got {len(value)}", "add the missing entries")
+        return [self.item.check(v, path + (i,), ck) for i, v in enumerate(value)]
+
+    def json(self):
+        return {"type": "array", "items": self.item.json(), **({"minItems": self.min_items} if self.min_items else {})}
+
+    def describe(self):
+        return f"list of {self.item.describe()}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class MapOf(Spec):
+    value: Spec = None
+    key_pattern: str = r"[a-z][a-z0-9_-]*"
+
+    def check(self, value, path, ck):
+        if not isinstance(value, dict):
+            ck.add(path, f"expected a mapping, got {_type_name(value)}", "write 'name: value' entries")
+            return {}
+        out = {}
+        for key, v in value.items():
+            if not re.fullmatch(self.key_pattern, str(key)):
+                ck.add(path + (key,), f"'{key}' is not a valid name", "use lower-case letters, digits, - and _")
+            out[key] = self.value.check(v, path + (key,), ck)
+        return out
+
+    def json(self):
+        return {"type": "object", "additionalProperties": self.value.json(),
+                "propertyNames": {"pattern": f"^{self.key_pattern}$"}}
+
+    def describe(self):
+        return f"mapping of name to {self.value.describe()}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Obj(Spec):
+    fields: dict = field(default_factory=dict)
+    fill_defaults: bool = True
+
+    def check(self, value, path, ck):
+        defaults = not ck.partial
+        if not isinstance(value, dict):
+            ck.add(path, f"expected a mapping, got {_type_name(value)}", "write 'key: value' entries")
+            return None
+        out = {}
+        for key, v in value.items():
+            spec = self.fields.get(key)
+            if spec is None:
+                ck.add(path + (key,), f"unknown key '{key}'", _suggest(key, self.fields))
+                continue
+            out[key] = spec.check(v, path + (key,), ck)
+        for key, spec in self.fields.items():
+            if key in out:
+                continue
+            if spec.default is REQUIRED:
+                if defaults:
+                    ck.add(path, f"missing required key '{key}'", f"add '{key}:' ({spec.doc})")
+            elif defaults and self.fill_defaults:
+                # defaults go through the spec too, so "0.7in" becomes points and {} gets its own defaults
+                default = _copy_default(spec.default)
+                out[key] = spec.check(default, path + (key,), ck) if default is not None and isinstance(
+                    spec, (Obj, Length)) else default
+        return out
+
+    def json(self):
+        props = {}
+        for key, spec in self.fields.items():
+            props[key] = {**spec.json(), "description": spec.doc}
+            if spec.default is not REQUIRED and _jsonable(spec.default):
+                props[key]["default"] = spec.default
+        required = [k for k, s in self.fields.items() if s.default is REQUIRED]
+        return {"type": "object", "properties": props, "additionalProperties": False,
+                **({"required": required} if required else {})}
+
+    def describe(self):
+        return "mapping"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Either(Spec):
+    """A short form (usually text) or a long form (a mapping), chosen by the value's type."""
+
+    short: Spec = None
+    long: Spec = None
+
+    def check(self, value, path, ck):
+        return (self.long if isinstance(value, dict) else self.short).check(value, path, ck)
+
+    def json(self):
+        return {"anyOf": [self.short.json(), self.long.json()]}
+
+
+@dataclass(frozen=True, kw_only=True)
+class OneKey(Spec):
+    """A mapping with exactly one key naming its kind (used for content blocks)."""
+
+    kinds: dict = field(default_factory=dict)
+
+    def check(self, value, path, ck):
+        if not isinstance(value, dict) or len(value) != 1:
+            got = f"keys {', '.join(map(str, value))}" if isinstance(value, dict) else _type_name(value)
+            ck.add(path, f"a block must have exactly one kind key, got {got}",
+                   f"start the block with one of: {', '.join(self.kinds)}")
+            return None
+        (kind, body), = value.items()
+        spec = self.kinds.get(kind)
+        if spec is None:
+            ck.add(path + (kind,), f"unknown block kind '{kind}'", _suggest(kind, self.kinds))
+            return None
+        return {"kind": kind, "value": spec.check(body, path + (kind,), ck)}
+
+    def json(self):
+        return {"oneOf": [{"type": "object", "properties": {k: s.json()}, "required": [k],
+                           "additionalProperties": False} for k, s in self.kinds.items()]}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lazy(Spec):
+    """Refers to a spec defined later (recursive content: sections hold blocks)."""
+
+    target: object = None  # a zero-argument callable returning the spec
+
+    def check(self, value, path, ck):
+        return self.target().check(value, path, ck)
+
+    def json(self):
+        return {"$ref": "#/$defs/block"}
+
+
+def _suggest(key, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(str(key), list(known), n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"known keys: {', '.join(known)}"
+
+
+def _copy_default(value):
+    if isinstance(value, (list, dict)):
+        import copy
+
+        return copy.deepcopy(value)
+    return value
+
+
+def _jsonable(value) -> bool:
+    return isinstance(value, (str, int, float, bool, list, dict)) and value is not None

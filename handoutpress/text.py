@@ -1,0 +1,162 @@
+"""Inline markup (a small subset), escaping for ReportLab, and sandboxed templates.
+
+Markup an author may use in content text:
+  **bold**   *italic*   [link text](https://example.org)   [@source-key]   [@a; @b]
+A backslash makes the next character literal (\\* \\[ \\\\). Every other character,
+including < > & { }, is text and prints as written.
+"""
+from __future__ import annotations
+
+import re
+
+from .model import Cite, Emph, Link, Strong, Text
+
+LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
+
+
+class MarkupError(ValueError):
+    """Bad inline markup; the message says what and how to fix it."""
+
+    def __init__(self, message, fix, offset):
+        super().__init__(message)
+        self.fix = fix
+        self.offset = offset
+
+
+def parse_inline(source: str) -> tuple:
+    """Parse an author's text into inline spans; raise MarkupError on unbalanced markup."""
+    spans, pos = _parse(source, 0, None)
+    return _merge(spans)
+
+
+def _parse(s: str, pos: int, closer: str | None):
+    spans, buf = [], []
+    start = pos
+
+    def flush():
+        if buf:
+            spans.append(Text("".join(buf)))
+            buf.clear()
+
+    while pos < len(s):
+        ch = s[pos]
+        if ch == "\\" and pos + 1 < len(s):
+            buf.append(s[pos + 1])
+            pos += 2
+            continue
+        if closer == "**" and s.startswith("**", pos) or closer == "*" and ch == "*" and not s.startswith("**", pos):
+            flush()
+            return spans, pos + len(closer)
+        if s.startswith("**", pos):
+            flush()
+            inner, pos = _expect(s, pos + 2, "**", "bold", "**")
+            spans.append(Strong(tuple(_merge(inner))))
+            continue
+        if ch == "*":
+            flush()
+            inner, pos = _expect(s, pos + 1, "*", "italic", "*")
+            spans.append(Emph(tuple(_merge(inner))))
+            continue
+        if ch == "[" and s.startswith("[@", pos):
+            flush()
+            end = s.find("]", pos)
+            if end < 0:
+                raise MarkupError("a citation '[@' is not closed with ']'", "write [@source-key]", pos)
+            keys = [k.strip() for k in s[pos + 1:end].split(";")]
+            bad = [k for k in keys if not (k.startswith("@") and _KEY.fullmatch(k[1:]))]
+            if bad:
+                raise MarkupError(f"'{s[pos:end + 1]}' is not a citation", "write [@key] or [@key1; @key2]", pos)
+            spans.append(Cite(tuple(k[1:] for k in keys)))
+            pos = end + 1
+            continue
+        if ch == "[":
+            flush()
+            inner, after = _expect(s, pos + 1, "]", "link text", "]")
+            if not s.startswith("(", after):
+                raise MarkupError("'[' starts a link but no '(address)' follows",
+                                  "write [text](https://...) for a link, or \\[ for a literal bracket", pos)
+            end = s.find(")", after)
+            if end < 0:
+                raise MarkupError("a link address '(' is not closed with ')'", "write [text](https://...)", after)
+            url = s[after + 1:end].strip()
+            if not url.startswith(LINK_SCHEMES) or " " in url:
+                raise MarkupError(f"'{url}' is not a link address", "start it with https://, mailto: or tel:", after)
+            spans.append(Link(url, tuple(_merge(inner))))
+            pos = end + 1
+            continue
+        if ch == "]" and closer == "]":
+            flush()
+            return spans, pos + 1
+        buf.append(ch)
+        pos += 1
+    if closer:
+        raise MarkupError(f"'{closer}' opened here is never closed",
+                          f"close it, or write \\{closer[0]} for a literal character", start - len(closer))
+    flush()
+    return spans, pos
+
+
+def _expect(s, pos, closer, what, marker):
+    inner, end = _parse(s, pos, closer)
+    if not inner:
+        raise MarkupError(f"empty {what}", f"remove the {marker} markers or put text between them", pos)
+    return inner, end
+
+
+def _merge(spans) -> tuple:
+    out = []
+    for span in spans:
+        if isinstance(span, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + span.text)
+        else:
+            out.append(span)
+    return tuple(out)
+
+
+# ---- ReportLab paragraph markup -------------------------------------------------------------
+def escape(text: str) -> str:
+    """Make author text safe inside a ReportLab Paragraph."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_markup(inline, numbers: dict, link_colour: str = "", describe=None) -> str:
+    """Inline spans -> ReportLab markup; citations become numbered internal links."""
+    out = []
+    for span in inline:
+        if isinstance(span, Text):
+            out.append(escape(span.text))
+        elif isinstance(span, Strong):
+            out.append("<b>" + to_markup(span.children, numbers, link_colour) + "</b>")
+        elif isinstance(span, Emph):
+            out.append("<i>" + to_markup(span.children, numbers, link_colour) + "</i>")
+        elif isinstance(span, Link):
+            colour = f' color="{link_colour}"' if link_colour else ""
+            out.append(f'<a href="{escape(span.url)}"{colour} underline="1">'
+                       + to_markup(span.children, numbers, link_colour) + "</a>")
+        elif isinstance(span, Cite):
+            marks = []
+            for key in span.keys:
+                n = numbers[key]
+                marks.append(f'<a href="#source-{n}">[{n}]</a>')
+            out.append(" ".join(marks))
+    return "".join(out)
+
+
+# ---- templates (header and footer lines written by designers) -------------------------------
+_ENV = None
+
+
+def template_env():
+    global _ENV
+    if _ENV is None:
+        from jinja2.sandbox import ImmutableSandboxedEnvironment
+        from jinja2 import StrictUndefined
+
+        _ENV = ImmutableSandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+    return _ENV
+
+
+def compile_template(source: str):
+    """Compile a designer's template; raises jinja2.TemplateError for the caller to place."""
+    return template_env().from_string(source)

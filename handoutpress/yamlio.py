@@ -1,0 +1,175 @@
+"""Safe YAML loading that remembers the line and column of every value."""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem, PublishError
+
+MAX_BYTES = 1_000_000  # a handout is a few KB; anything this large is a mistake or an attack
+
+Path_ = tuple  # a YAML path: ("body", 3, "rows", 2)
+
+
+def format_path(path: Path_) -> str:
+    """("body", 3, "text") -> "body[3].text"."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+@dataclass
+class Doc:
+    """A loaded YAML file: plain Python data plus the place of every value."""
+
+    file: str
+    data: object
+    marks: dict = field(default_factory=dict)  # path tuple -> (line, column), 1-based
+
+    def where(self, path: Path_) -> tuple[int | None, int | None]:
+        """The line and column of the value at path, or of its nearest parent."""
+        path = tuple(path)
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, (None, None))
+
+    def problem(self, path: Path_, message: str, fix: str = "") -> Problem:
+        line, col = self.where(path)
+        return Problem(self.file, line, col, format_path(path), message, fix)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (no alias bombs) and duplicate keys."""
+
+
+def _mark(node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _convert(doc: Doc, node, path: Path_, problems: list[Problem]):
+    """Turn a composed node into plain data, recording marks along the way."""
+    doc.marks[path] = _mark(node)
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem(doc.file, *_mark(key_node), _fmt(path), "a key must be plain text"))
+                continue
+            key = key_node.value
+            if key == "<<":
+                problems.append(Problem(doc.file, *_mark(key_node), _fmt(path),
+                                        "merge keys (<<) are not supported", "write the values out in full"))
+                continue
+            if key in out:
+                problems.append(Problem(doc.file, *_mark(key_node), _fmt(path + (key,)),
+                                        f"duplicate key '{key}'", "remove one of the two entries"))
+                continue
+            out[key] = _convert(doc, value_node, path + (key,), problems)
+            doc.marks.setdefault(path + (key,), _mark(value_node))
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(doc, item, path + (i,), problems) for i, item in enumerate(node.value)]
+    value = _SCALARS.construct_object(node)
+    _SCALARS.constructed_objects.clear()  # the shared constructor must not keep nodes alive
+    return value
+
+
+def _fmt(path: Path_) -> str:
+    return format_path(path)
+
+
+_SCALARS = yaml.SafeLoader("")  # only its constructor is used, for typed scalars
+
+
+def load(path: Path | str, display: str | None = None) -> Doc:
+    """Load one YAML file; every problem is a PublishError with the file's place."""
+    path = Path(path)
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise PublishError(Problem(name, None, None, "", f"cannot read the file ({exc.strerror})",
+                                   "check the file name and that it exists"))
+    if size > MAX_BYTES:
+        raise PublishError(Problem(name, None, None, "", f"the file is {size:,} bytes, over the {MAX_BYTES:,} limit",
+                                   "split it or remove what does not belong"))
+    doc = Doc(name, None)
+    problems: list[Problem] = []
+    try:
+        with open(path, "rb") as stream:
+            loader = _Loader(stream)
+            try:
+                root = _compose_without_aliases(loader, name)
+            finally:
+                loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        what = exc.problem or exc.context or "invalid YAML"
+        raise PublishError(Problem(name, line, col, "", f"YAML syntax error: {what}",
+                                   "check indentation, colons and quotes on this line"))
+    except yaml.YAMLError as exc:
+        raise PublishError(Problem(name, None, None, "", f"YAML error: {exc}", "check the file's syntax"))
+    except UnicodeDecodeError:
+        raise PublishError(Problem(name, None, None, "", "the file is not UTF-8 text", "save it as UTF-8"))
+    if root is None:
+        raise PublishError(Problem(name, 1, 1, "", "the file is empty", "add the required keys"))
+    doc.data = _convert(doc, root, (), problems)
+    if problems:
+        raise PublishError(problems)
+    return doc
+
+
+def _compose_without_aliases(loader: _Loader, name: str):
+    """Compose the single document, refusing anchors and aliases before they expand."""
+    # Check events first: an alias bomb is refused before any node tree is built.
+    events = []
+    while loader.check_event():
+        event = loader.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            m = event.start_mark
+            raise PublishError(Problem(name, m.line + 1, m.column + 1, "",
+                                       "YAML anchors and aliases (& and *) are not supported",
+                                       "write the value out in full"))
+        if isinstance(event, yaml.DocumentStartEvent) and any(
+                isinstance(e, yaml.DocumentStartEvent) for e in events):
+            m = event.start_mark
+            raise PublishError(Problem(name, m.line + 1, m.column + 1, "",
+                                       "the file holds more than one YAML document", "keep one document per file"))
+        events.append(loader.get_event())
+    replay = _Replay(events)
+    return replay.compose()
+
+
+class _Replay(yaml.composer.Composer, yaml.resolver.Resolver):
+    """Compose a node tree from already-checked events."""
+
+    def __init__(self, events):
+        self._events = deque(events)
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    def check_event(self, *choices):
+        if not self._events:
+            return False
+        return not choices or isinstance(self._events[0], choices)
+
+    def peek_event(self):
+        return self._events[0]
+
+    def get_event(self):
+        return self._events.popleft()
+
+    def compose(self):
+        self.get_event()  # StreamStart
+        node = None
+        if not self.check_event(yaml.StreamEndEvent):
+            node = self.compose_document()
+        return node

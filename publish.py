@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Publish the clinic's handouts as print- and email-ready PDFs.
+
+Thin command line: parse the arguments, call the library, print, choose the exit code.
+Exit codes: 0 success, 1 content or layout errors, 2 usage errors.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+EPILOG = """examples:
+  python publish.py build                         every handout, every variant, into out/
+  python publish.py build benzodiazepines         one handout (its id: the file name in handouts/)
+  python publish.py build benzodiazepines --variant large-print
+  python publish.py build --out /tmp/handouts     somewhere else
+
+The PDFs land in out/<handout>/ with names ready to attach to an e-mail, for example
+out/benzodiazepines/maple-mountain-benzodiazepines-patient-en.pdf, and out/manifest.json
+lists every file with its audience, language, status, pages and size.
+
+If a handout has a mistake, the message names the file, line and column, the place in the
+file (such as body[3].rows[2]) and what to do. The other handouts are still published and
+the PDFs already in out/ for the faulty one are left as they were."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def main(argv=None) -> int:
+    parser = _Parser(prog="publish.py", description="Publish patient handouts as branded, accessible PDFs.",
+                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    b = commands.add_parser("build", help="build handouts into PDFs", description="Build handouts into PDFs.",
+                            epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    b.add_argument("handouts", nargs="*", metavar="HANDOUT",
+                   help="handout ids (file names in handouts/ without .yaml) or paths; default: all")
+    b.add_argument("--variant", action="append", metavar="NAME", default=[],
+                   help="only this variant (e.g. patient, large-print); may be repeated")
+    b.add_argument("--out", metavar="DIR", type=Path, default=ROOT / "out", help="output folder (default: out/)")
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    from handoutpress.build import build
+
+    report = build(ROOT, args.handouts, args.variant, args.out)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for entry in report.written:
+        print(f"wrote {entry['path']}  ({entry['pages']} pages, {entry['bytes'] // 1024} KB, {entry['status']})")
+    for problem in report.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if report.failed:
+        print(f"not published: {', '.join(report.failed)} (earlier PDFs left as they were)", file=sys.stderr)
+    return 1 if report.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
