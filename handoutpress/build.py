@@ -18,6 +18,7 @@ class Built:
     variant: object
     data: bytes
     pages: int
+    warnings: list = field(default_factory=list)
 
 
 @dataclass
@@ -29,7 +30,32 @@ class Report:
 
 
 def handout_files(root: Path) -> list[Path]:
-    return sorted(p for p in (root / "handouts").glob("*.yaml") if p.name != CLINIC_FILE)
+    # handouts/<id>.yaml; translations are handouts/<id>.<lang>.yaml
+    return sorted(p for p in (root / "handouts").glob("*.yaml") if p.name != CLINIC_FILE and "." not in p.stem)
+
+
+def translation_file(root: Path, handout_file: str, handout_id: str, language: str) -> Path:
+    return root / Path(handout_file).parent / f"{handout_id}.{language}.yaml"  # an absolute path stays absolute
+
+
+def load_translation_for(root: Path, handout, language: str, cache: dict):
+    """The translation of a handout into language, loaded once per build."""
+    from .translation import load_translation
+
+    key = (handout.id, language)
+    if key not in cache:
+        path = translation_file(root, handout.file, handout.id, language)
+        if not path.is_file():
+            raise PublishError(Problem(handout.file, None, None, "variants",
+                                       f"a {language} variant needs the translation file {_shown(path, root)}",
+                                       f"create it with: python publish.py translation {handout.id} {language}"))
+        tr = load_translation(path, _shown(path, root))
+        if tr.handout_id != handout.id or tr.language != language:
+            raise PublishError(Problem(tr.file, 1, 1, "translation_of",
+                                       f"this file translates '{tr.handout_id}' into '{tr.language}', "
+                                       f"not '{handout.id}' into '{language}'", "fix translation_of: and language:"))
+        cache[key] = tr
+    return cache[key]
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -57,9 +83,12 @@ def select(root: Path, names: list[str]) -> tuple[list[Path], list[str]]:
     return chosen, unknown
 
 
-def render_variant(handout, variant, root: Path, themes: dict, fonts_cache: dict) -> Built:
+def render_variant(handout, variant, root: Path, themes: dict, fonts_cache: dict,
+                   translations: dict | None = None) -> Built:
     """One variant, from model to finished PDF bytes (nothing written)."""
+    from .citations import format_source
     from .fonts import register_families
+    from .glyphs import missing_in_content, missing_in_strings
     from .layout import load_theme
     from .render.document import render
     from .render.finish import finish
@@ -70,9 +99,26 @@ def render_variant(handout, variant, root: Path, themes: dict, fonts_cache: dict
     if theme.name not in fonts_cache:
         fonts_cache[theme.name] = register_families(theme)
     resolved = resolve(handout, variant)
+    warnings, keywords = [], handout.keywords
+    if variant.language != handout.language:
+        from .translation import translate
+
+        tr = load_translation_for(root, handout, variant.language, translations if translations is not None else {})
+        resolved, stale = translate(resolved, tr)
+        if stale:
+            raise PublishError(stale)
+        keywords = tr.keywords or keywords
+        if tr.source_version != handout.version:
+            warnings.append(f"{tr.file}: translated from version {tr.source_version} of {handout.file}, "
+                            f"which is now version {handout.version}; have the translation reviewed")
+    missing = missing_in_content(resolved, fonts_cache[theme.name])
+    missing += missing_in_strings([resolved.title, resolved.subtitle] + [format_source(s) for _, s in resolved.sources],
+                                  fonts_cache[theme.name], handout.file)
+    if missing:
+        raise PublishError(missing)
     raw, tagger, doc_node = render(resolved, theme, fonts_cache[theme.name], handout.clinic)
     meta = {"title": resolved.title, "author": handout.clinic.name, "subject": resolved.subtitle or resolved.title,
-            "keywords": ", ".join(handout.keywords), "lang": variant.language, "date": variant.review.reviewed}
+            "keywords": ", ".join(keywords), "lang": variant.language, "date": variant.review.reviewed}
     data = finish(raw, tagger, doc_node, meta)
     pages = tagger.canvas.getPageNumber() - (0 if tagger.canvas._code else 1)
     if variant.max_pages and pages > variant.max_pages:
@@ -80,7 +126,7 @@ def render_variant(handout, variant, root: Path, themes: dict, fonts_cache: dict
         raise PublishError(Problem(p.file, p.line, p.column, p.path + ".max_pages",
                                    f"the {variant.name} variant takes {pages} pages, over its budget of "
                                    f"{variant.max_pages}", "shorten the content, use a tighter layout, or raise max_pages"))
-    return Built(handout, variant, data, pages)
+    return Built(handout, variant, data, pages, warnings)
 
 
 def build(root: Path, names: list[str] | None = None, variants: list[str] | None = None,
@@ -102,7 +148,7 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
         if contact and contact.placeholder:
             report.warnings.append(f"{clinic.file}: {contact.kind} '{contact.value}' is a placeholder; "
                                    "replace it with the clinic's real details")
-    themes, fonts_cache, built, rebuilt = {}, {}, [], set()
+    themes, fonts_cache, translations, built, rebuilt = {}, {}, {}, [], set()
     for path in files:
         shown = _shown(path, root)
         try:
@@ -114,25 +160,25 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
                     raise PublishError(Problem(shown, None, None, "variants",
                                                f"no variant named {', '.join(variants)}",
                                                f"use one of: {', '.join(v.name for v in handout.variants)}"))
-            results = []
-            problems = []
-            for variant in chosen:
-                try:
-                    results.append(render_variant(handout, variant, root, themes, fonts_cache))
-                except PublishError as exc:
-                    problems += exc.problems
-            if problems:
-                raise PublishError(problems)
         except PublishError as exc:
             report.problems += exc.problems
             report.failed.append(shown)
             continue
-        built += results
+        # a variant that fails (page budget, stale translation...) is skipped; the others still publish
+        for variant in chosen:
+            try:
+                result = render_variant(handout, variant, root, themes, fonts_cache, translations)
+            except PublishError as exc:
+                report.problems += exc.problems
+                report.failed.append(f"{shown} ({variant.name})")
+                continue
+            report.warnings += result.warnings
+            built.append(result)
     # everything is rendered before anything is written
     entries = []
     for item in built:
-        name = output.file_name(item.handout.clinic.short_name, item.handout.id, item.variant.name,
-                                item.variant.language)
+        name = (item.variant.file_name + ".pdf") if item.variant.file_name else output.file_name(
+            item.handout.clinic.short_name, item.handout.id, item.variant.name, item.variant.language)
         target = out_dir / item.handout.id / name
         output.write_atomic(target, item.data)
         entries.append(output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages))
@@ -141,3 +187,21 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
         output.update_manifest(out_dir, entries, rebuilt)
     report.written = entries
     return report
+
+
+def translation_skeleton(root: Path, name: str, language: str, variant_name: str = "") -> tuple[Path, str]:
+    """The file a translator fills in: every text of the variant (default: the first one) to translate."""
+    files, unknown = select(root, [name])
+    if unknown:
+        raise PublishError(Problem(name, None, None, "", "no such handout", "give a handout id from handouts/"))
+    clinic = load_clinic(root / "handouts" / CLINIC_FILE, _shown(root / "handouts" / CLINIC_FILE, root))
+    handout = load_handout(files[0], clinic, _shown(files[0], root))
+    variant = find_variant(handout, variant_name) if variant_name else next(
+        (v for v in handout.variants if v.language == handout.language), handout.variants[0])
+    if variant is None:
+        raise PublishError(Problem(handout.file, None, None, "variants", f"no variant named {variant_name}",
+                                   f"use one of: {', '.join(v.name for v in handout.variants)}"))
+    from .translation import skeleton
+
+    return translation_file(root, handout.file, handout.id, language), skeleton(handout, resolve(handout, variant),
+                                                                                language)

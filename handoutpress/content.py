@@ -5,7 +5,7 @@ from pathlib import Path
 
 from . import schema as s
 from .errors import Problem, PublishError
-from .model import (BulletList, Callout, Clinic, Contact, Handout, ListItem, Paragraph, Place, Review,
+from .model import (BulletList, Callout, Clinic, Contact, Group, Handout, ListItem, Paragraph, Place, Review,
                     Section, Source, Table, Variant, citations)
 from .text import MarkupError, parse_inline
 from .yamlio import Doc, format_path, load
@@ -46,6 +46,9 @@ BLOCK = s.OneKey(doc="One content block", kinds={
                        default="note"),
         "body": s.ListOf(item=s.Lazy(target=_block), min_items=1, doc="Blocks inside the box"),
         "audiences": AUDIENCES, "id": BLOCK_ID}),
+    "group": s.Obj(doc="Blocks kept together for some audiences only (prints nothing itself)", fields={
+        "audiences": AUDIENCES, "id": BLOCK_ID,
+        "body": s.ListOf(item=s.Lazy(target=_block), min_items=1, doc="Blocks in the group")}),
     "section": s.Obj(doc="A headed section", fields={
         "heading": INLINE,
         "body": s.ListOf(item=s.Lazy(target=_block), min_items=1, doc="Blocks in the section"),
@@ -81,6 +84,8 @@ VARIANT = s.Obj(doc="One printed version of the handout", fields={
     "title": s.Text(doc="Title for this variant", default=""),
     "subtitle": s.Text(doc="Subtitle for this variant", default=""),
     "call_to_action": s.Obj(doc="Call to action for this variant", fields=CALLOUT.fields, default=None),
+    "file_name": s.Text(pattern=NAME, doc="PDF file name without .pdf (default: clinic-handout-variant-language)",
+                        default=""),
 })
 HANDOUT = s.Obj(doc="A patient handout", fields={
     "id": s.Text(pattern=NAME, doc="Short name used in file names, e.g. benzodiazepines"),
@@ -149,6 +154,8 @@ class _Builder:
             return self.table(v, path, here)
         if kind == "callout":
             return self.callout(v, path)
+        if kind == "group":
+            return Group(self.blocks(v["body"], path + ("body",)), here, aud, bid)
         return Section(self.inline(v["heading"], path + ("heading",)), self.blocks(v["body"], path + ("body",)),
                        here, aud, bid)
 
@@ -211,7 +218,7 @@ def load_handout(path: Path, clinic: Clinic | None = None, display: str | None =
             name=name, audience=v["audience"], language=v["language"] or data.get("language") or "en",
             layout=v["layout"], review=_review(v["review"]) if v.get("review") else review,
             place=b.place(vpath), max_pages=v["max_pages"], title=v["title"], subtitle=v["subtitle"],
-            call_to_action=b.callout(v["call_to_action"], vpath + ("call_to_action",))))
+            call_to_action=b.callout(v["call_to_action"], vpath + ("call_to_action",)), file_name=v["file_name"]))
     if not variants and not ck.problems:
         ck.add(("variants",), "no variants declared", "add at least one, e.g. 'patient: {layout: maple-mountain}'")
     _check_sources(doc, ck, data, blocks, cta, variants)
@@ -252,7 +259,7 @@ def walk_blocks(blocks):
     """Every block and list item, depth first, in reading order."""
     for block in blocks:
         yield block
-        if isinstance(block, (Section, Callout)):
+        if isinstance(block, (Section, Callout, Group)):
             yield from walk_blocks(block.blocks)
         elif isinstance(block, BulletList):
             yield from _walk_items(block.items)

@@ -117,7 +117,17 @@ class Section:
     id: str = ""
 
 
-Block = Paragraph | BulletList | Table | Callout | Section
+@dataclass(frozen=True)
+class Group:
+    """Blocks shown together to some audiences; prints nothing of its own."""
+
+    blocks: tuple
+    place: Place
+    audiences: tuple = ()
+    id: str = ""
+
+
+Block = Paragraph | BulletList | Table | Callout | Section | Group
 
 
 # ---- sources, clinic, review, variants -----------------------------------------------------
@@ -157,6 +167,7 @@ class Variant:
     title: str = ""  # overrides, empty when not overridden
     subtitle: str = ""
     call_to_action: Callout | None = None
+    file_name: str = ""  # file name (without .pdf) when the default does not suit, e.g. in Spanish
 
 
 @dataclass(frozen=True)

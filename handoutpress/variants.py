@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .citations import number_sources
-from .model import BulletList, Callout, Handout, ListItem, Resolved, Section, Variant
+from .model import BulletList, Callout, Group, Handout, ListItem, Resolved, Section, Variant
 
 
 def visible(block, audience: str) -> bool:
@@ -16,6 +16,9 @@ def filter_blocks(blocks, audience: str) -> tuple:
     out = []
     for block in blocks:
         if not visible(block, audience):
+            continue
+        if isinstance(block, Group):
+            out.extend(filter_blocks(block.blocks, audience))  # a group only chooses; it leaves no trace
             continue
         if isinstance(block, (Section, Callout)):
             inner = filter_blocks(block.blocks, audience)

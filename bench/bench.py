@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Benchmarks, measured as ratios against a baseline run in the same process.
+
+  python bench/bench.py            print the table
+
+(1) tagging: the patient variant rendered tagged (the only output the publisher makes) versus
+    the same layout with tagging switched off inside this script only (no marked content, no
+    structure tree, no PDF/A post-processing): time ratio and file sizes.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from handoutpress.build import CLINIC_FILE, render_variant  # noqa: E402
+from handoutpress.content import load_clinic, load_handout  # noqa: E402
+from handoutpress.render import tagging  # noqa: E402
+
+
+def _median_seconds(fn, repeat: int) -> float:
+    fn()  # warm: fonts registered, modules imported, caches filled
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+@contextmanager
+def untagged():
+    """Tagging off for a measurement: marked-content calls do nothing, finish() is skipped."""
+    import handoutpress.render.finish as finish_mod
+
+    saved = {name: getattr(tagging.Tagger, name) for name in ("begin", "end", "begin_artifact", "end_artifact", "link")}
+    saved_finish = finish_mod.finish
+    for name in saved:
+        setattr(tagging.Tagger, name, lambda self, *a, **k: None)
+    finish_mod.finish = lambda raw, *a, **k: raw
+    try:
+        yield
+    finally:
+        for name, fn in saved.items():
+            setattr(tagging.Tagger, name, fn)
+        finish_mod.finish = saved_finish
+
+
+def bench_tagging(repeat: int = 15) -> list[tuple]:
+    clinic = load_clinic(ROOT / "handouts" / CLINIC_FILE)
+    handout = load_handout(ROOT / "handouts" / "benzodiazepines.yaml", clinic)
+    variant = next(v for v in handout.variants if v.name == "patient")
+    themes, fonts = {}, {}
+
+    def run():
+        return render_variant(handout, variant, ROOT, themes, fonts)
+
+    tagged_s = _median_seconds(run, repeat)
+    tagged_bytes = len(run().data)
+    with untagged():
+        plain_s = _median_seconds(run, repeat)
+        plain_bytes = len(run().data)
+    return [
+        ("patient PDF, untagged (baseline)", f"{plain_s * 1000:.1f} ms", f"{plain_bytes / 1024:.1f} KB", "1.00x"),
+        ("patient PDF, tagged PDF/UA + PDF/A", f"{tagged_s * 1000:.1f} ms", f"{tagged_bytes / 1024:.1f} KB",
+         f"{tagged_s / plain_s:.2f}x time, {tagged_bytes / plain_bytes:.2f}x size"),
+    ]
+
+
+def table(rows, header):
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    line = "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |"
+    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    body = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
+    return "\n".join([line, sep] + body)
+
+
+if __name__ == "__main__":
+    print(table(bench_tagging(), ("what", "median time", "size", "ratio")))

@@ -1,0 +1,44 @@
+"""Every character must exist in the font that prints it: nothing may print as a blank or a box."""
+from __future__ import annotations
+
+import unicodedata
+
+from .content import block_texts, walk_blocks
+from .errors import Problem
+from .model import plain
+
+_IGNORED = {"\n", "\r", "\t"}
+
+
+def font_chars(font_name: str) -> set[int]:
+    from reportlab.pdfbase import pdfmetrics
+
+    return set(pdfmetrics.getFont(font_name).face.charToGlyph)
+
+
+def missing_in_content(resolved, fonts: dict) -> list[Problem]:
+    """Characters of the resolved handout that the body fonts cannot print, each with its place."""
+    faces = fonts["body"]
+    available = set.intersection(*(font_chars(name) for name in faces.values()))
+    problems, seen = [], set()
+    blocks = resolved.blocks + ((resolved.call_to_action,) if resolved.call_to_action else ())
+    texts = [(b.place, t) for b in walk_blocks(blocks) for t in block_texts(b)]
+    for place, inline in texts:
+        for ch in plain(inline):
+            if ch in _IGNORED or ord(ch) in available or (place, ch) in seen:
+                continue
+            seen.add((place, ch))
+            problems.append(Problem(place.file, place.line, place.column, place.path,
+                                    f"the character '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}) "
+                                    f"is not in the font {faces['regular']} and would print as a blank box",
+                                    "replace it with a character the font has, or use a font that covers it"))
+    return problems
+
+
+def missing_in_strings(strings, fonts: dict, where: str) -> list[Problem]:
+    """Characters of titles, sources and labels that the fonts cannot print."""
+    available = set.intersection(*(font_chars(name) for name in fonts["body"].values()))
+    bad = sorted({ch for s in strings for ch in s if ch not in _IGNORED and ord(ch) not in available})
+    return [Problem(where, None, None, "", f"the character '{ch}' (U+{ord(ch):04X}) is not in the font "
+                    f"{fonts['body']['regular']} and would print as a blank box",
+                    "replace it with a character the font has") for ch in bad]
