@@ -45,10 +45,36 @@ def main(argv=None) -> int:
     b.add_argument("--variant", action="append", metavar="NAME", default=[],
                    help="only this variant (e.g. patient, large-print); may be repeated")
     b.add_argument("--out", metavar="DIR", type=Path, default=ROOT / "out", help="output folder (default: out/)")
+    t = commands.add_parser("translation", help="start a translation file for a handout",
+                            description="Write handouts/<id>.<lang>.yaml listing every English text to translate "
+                                        "(or print it, if the file exists). Translators fill in each text:.")
+    t.add_argument("handout", metavar="HANDOUT", help="handout id")
+    t.add_argument("language", metavar="LANG", help="language code, e.g. es")
+    t.add_argument("--variant", metavar="NAME", default="", help="variant whose texts to list (default: patient)")
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
+    from handoutpress.errors import PublishError
+
+    if args.command == "translation":
+        from handoutpress.build import translation_skeleton
+
+        try:
+            path, text = translation_skeleton(ROOT, args.handout, args.language, args.variant)
+        except PublishError as exc:
+            for problem in exc.problems:
+                print(f"error: {problem}", file=sys.stderr)
+            return 1
+        if path.exists():
+            print(text, end="")
+            print(f"# {path.name} exists: the list above is printed, not written", file=sys.stderr)
+        else:
+            from handoutpress.output import write_atomic
+
+            write_atomic(path, text.encode("utf-8"))
+            print(f"wrote {path.relative_to(ROOT)}: fill in every text:")
+        return 0
     from handoutpress.build import build
 
     report = build(ROOT, args.handouts, args.variant, args.out)

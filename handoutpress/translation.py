@@ -1,0 +1,190 @@
+"""Translations: a file per language that pairs each English text with its translation.
+
+handouts/<id>.<lang>.yaml records the English version it was made from and, for every text,
+the English `source` it translates (in the handout's own markup) and the translated `text`.
+When an English text changes, its old pair no longer matches: the publisher names the
+translated entry that is stale and the English block that needs it.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import schema as s
+from .content import LANG, NAME
+from .errors import Problem, PublishError
+from .model import BulletList, Callout, Cite, Emph, Link, ListItem, Paragraph, Place, Section, Strong, Table, Text
+from .text import MarkupError, parse_inline
+from .yamlio import format_path, load
+
+TRANSLATION = s.Obj(doc="A translation of one handout", fields={
+    "translation_of": s.Text(pattern=NAME, doc="The id of the handout translated"),
+    "language": s.Text(pattern=LANG, doc="Language code of this translation, e.g. es"),
+    "source_version": s.Text(doc="The version of the English handout this was translated from"),
+    "translator": s.Text(doc="Who translated it (and reviewed it, when approved)", default="", nonempty=False),
+    "method": s.Text(choices=("human", "machine-assisted"), doc="How it was made", default="human"),
+    "title": s.Text(doc="Translated title"),
+    "subtitle": s.Text(doc="Translated subtitle", default=""),
+    "keywords": s.ListOf(item=s.Text(), doc="Translated keywords", default=[]),
+    "texts": s.ListOf(doc="Each English text with its translation", default=[], item=s.Obj(doc="One pair", fields={
+        "source": s.Text(doc="The English text exactly as in the handout (its markup included)"),
+        "text": s.Text(doc="The translation, with the same citations [@key] and links")})),
+})
+
+
+@dataclass(frozen=True)
+class Pair:
+    source: str
+    text: tuple  # parsed inline
+    place: Place
+
+
+@dataclass(frozen=True)
+class Translation:
+    handout_id: str
+    language: str
+    source_version: str
+    translator: str
+    method: str
+    title: str
+    subtitle: str
+    keywords: tuple
+    pairs: tuple
+    file: str
+
+
+def to_source(inline) -> str:
+    """Inline spans back to the author's markup, in one canonical spelling."""
+    out = []
+    for span in inline:
+        if isinstance(span, Text):
+            out.append(span.text.replace("\\", "\\\\").replace("*", "\\*").replace("[", "\\["))
+        elif isinstance(span, Strong):
+            out.append("**" + to_source(span.children) + "**")
+        elif isinstance(span, Emph):
+            out.append("*" + to_source(span.children) + "*")
+        elif isinstance(span, Link):
+            out.append("[" + to_source(span.children) + "](" + span.url + ")")
+        elif isinstance(span, Cite):
+            out.append("[" + "; ".join("@" + k for k in span.keys) + "]")
+    return " ".join("".join(out).split())
+
+
+def load_translation(path: Path, display: str | None = None) -> Translation:
+    doc = load(path, display)
+    ck = s.Checker(doc)
+    data = TRANSLATION.check(doc.data, (), ck)
+    pairs, seen = [], {}
+    for i, pair in enumerate((data or {}).get("texts") or []):
+        if not pair or pair.get("source") is None or pair.get("text") is None:
+            continue
+        line, col = doc.where(("texts", i))
+        place = Place(doc.file, line, col, format_path(("texts", i)))
+        key = " ".join(pair["source"].split())
+        if key in seen:
+            ck.add(("texts", i, "source"), "this English text is translated twice",
+                   f"keep one of the two entries (the other is at line {seen[key]})")
+        seen[key] = line
+        try:
+            parsed = parse_inline(pair["text"])
+        except MarkupError as exc:
+            ck.add(("texts", i, "text"), str(exc), exc.fix)
+            continue
+        pairs.append(Pair(key, parsed, place))
+    if ck.problems or data is None:
+        raise PublishError(ck.problems)
+    return Translation(handout_id=data["translation_of"], language=data["language"],
+                       source_version=data["source_version"], translator=data["translator"],
+                       method=data["method"], title=data["title"], subtitle=data["subtitle"],
+                       keywords=tuple(data["keywords"]), pairs=tuple(pairs), file=doc.file)
+
+
+class _Translator:
+    """Replaces every English text of a resolved handout; records what it could not translate."""
+
+    def __init__(self, translation: Translation):
+        self.table = {p.source: p for p in translation.pairs}
+        self.used: set[str] = set()
+        self.missing: list[tuple[Place, str]] = []
+
+    def inline(self, inline, place: Place):
+        if not inline:
+            return inline
+        key = to_source(inline)
+        pair = self.table.get(key)
+        if pair is None:
+            self.missing.append((place, key))
+            return inline
+        self.used.add(key)
+        return pair.text
+
+    def blocks(self, blocks):
+        return tuple(self.block(b) for b in blocks)
+
+    def block(self, block):
+        if isinstance(block, Paragraph):
+            return replace(block, text=self.inline(block.text, block.place))
+        if isinstance(block, BulletList):
+            return replace(block, items=self.items(block.items))
+        if isinstance(block, Section):
+            return replace(block, heading=self.inline(block.heading, block.place), blocks=self.blocks(block.blocks))
+        if isinstance(block, Callout):
+            return replace(block, heading=self.inline(block.heading, block.place), blocks=self.blocks(block.blocks))
+        if isinstance(block, Table):
+            rows = tuple(tuple(self.inline(c, block.place) for c in row) for row in block.rows)
+            header = tuple(self.inline(c, block.place) for c in block.header) if block.header else None
+            return replace(block, rows=rows, header=header, caption=self.inline(block.caption, block.place))
+        return block
+
+    def items(self, items):
+        return tuple(replace(i, text=self.inline(i.text, i.place), items=self.items(i.items)) for i in items)
+
+
+def translate(resolved, translation: Translation):
+    """The resolved handout in the translation's language, and the problems that block it."""
+    tr = _Translator(translation)
+    blocks = tr.blocks(resolved.blocks)
+    cta = tr.block(resolved.call_to_action) if resolved.call_to_action else None
+    out = replace(resolved, blocks=blocks, call_to_action=cta, title=translation.title,
+                  subtitle=translation.subtitle or resolved.subtitle)
+    return out, stale_problems(tr, translation)
+
+
+def stale_problems(tr: _Translator, translation: Translation) -> list[Problem]:
+    """Each English text without a translation, with the translated entry it most likely replaced."""
+    problems = []
+    unused = [p for p in translation.pairs if p.source not in tr.used]
+    for place, key in tr.missing:
+        best = max(unused, key=lambda p: difflib.SequenceMatcher(None, p.source, key).ratio(), default=None)
+        if best is not None and difflib.SequenceMatcher(None, best.source, key).ratio() >= 0.5:
+            bp = best.place
+            problems.append(Problem(bp.file, bp.line, bp.column, bp.path,
+                                    f"stale translation: the English text changed since it was translated "
+                                    f"(now at {place.file}:{place.line}, {place.path})",
+                                    "translate the new English text and update `source:` to match it"))
+            unused.remove(best)
+        else:
+            problems.append(Problem(place.file, place.line, place.column, place.path,
+                                    f"no {translation.language} translation for: {key[:70]}"
+                                    + ("..." if len(key) > 70 else ""),
+                                    f"add it to {translation.file} under texts: (source: and text:)"))
+    return problems
+
+
+def skeleton(handout, resolved, language: str) -> str:
+    """A translation file to fill in: every English text of the resolved handout, in reading order."""
+    import yaml
+
+    tr = _Translator(Translation(handout.id, language, handout.version, "", "human", "", "", (), (), ""))
+    tr.blocks(resolved.blocks)
+    if resolved.call_to_action:
+        tr.block(resolved.call_to_action)
+    seen, texts = set(), []
+    for _, key in tr.missing:
+        if key not in seen:
+            seen.add(key)
+            texts.append({"source": key, "text": ""})
+    data = {"translation_of": handout.id, "language": language, "source_version": handout.version,
+            "translator": "", "method": "human", "title": "", "subtitle": "", "keywords": [], "texts": texts}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
