@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import zlib
+from functools import lru_cache
 from importlib import resources
 from xml.sax.saxutils import escape as xml_escape
 
@@ -15,6 +17,8 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
     """Add the structure tree, document entries, XMP and output intent; save deterministically."""
     pdf = pikepdf.open(io.BytesIO(raw))
     pages = list(pdf.pages)
+    page_objs = [p.obj for p in pages]  # Page.obj builds a new handle on each access
+    roles: dict[str, Name] = {}
     struct_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
     parent_tree: dict[int, object] = {}
     page_key = {}
@@ -22,24 +26,24 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
         page_key[index] = len(page_key)
     next_key = [len(page_key)]
     per_page: dict[int, list] = {i: [None] * len(tagger.mcids[i]) for i in tagger.mcids}
-    annots = {i: list(pages[i].obj.get("/Annots", [])) for i in range(len(pages))}
+    annots = {i: list(page_objs[i].get("/Annots", [])) for i in tagger.annots}
 
-    def build(node: StructNode, parent) -> object | None:
-        elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent))
-        kids = Array()
+    def build(node: StructNode):
+        """Children first, so each element is made in one call; then the children learn their parent."""
+        kids, children, marks, keys = [], [], [], []
         first_page = None
         for kid in node.kids:
             if isinstance(kid, StructNode):
-                built = build(kid, elem)
+                built = build(kid)
                 if built is not None:
                     kids.append(built)
-            elif isinstance(kid, MarkRef):
-                first_page = kid.page if first_page is None else first_page
-                per_page[kid.page][kid.mcid] = elem
-                if kid.page == first_page:
-                    kids.append(kid.mcid)
-                else:
-                    kids.append(Dictionary(Type=Name.MCR, Pg=pages[kid.page].obj, MCID=kid.mcid))
+                    children.append(built)
+                continue
+            first_page = kid.page if first_page is None else first_page
+            if isinstance(kid, MarkRef):
+                marks.append(kid)
+                kids.append(kid.mcid if kid.page == first_page else
+                            Dictionary(Type=Name.MCR, Pg=page_objs[kid.page], MCID=kid.mcid))
             elif isinstance(kid, AnnotRef):
                 annot = annots[kid.page][kid.index]
                 key = next_key[0]
@@ -47,30 +51,39 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
                 annot.StructParent = key
                 annot.Contents = String(kid.contents)
                 annot.F = 4  # printable, as PDF/A requires
-                parent_tree[key] = elem
-                kids.append(Dictionary(Type=Name.OBJR, Obj=annot, Pg=pages[kid.page].obj))
-                first_page = kid.page if first_page is None else first_page
-        if not len(kids):
+                keys.append(key)
+                kids.append(Dictionary(Type=Name.OBJR, Obj=annot, Pg=page_objs[kid.page]))
+        if not kids:
             return None
-        elem.K = kids
+        role = roles.get(node.role) or roles.setdefault(node.role, Name("/" + node.role))
+        entries = {"/Type": Name.StructElem, "/S": role, "/K": Array(kids)}
         if first_page is not None:
-            elem.Pg = pages[first_page].obj
+            entries["/Pg"] = page_objs[first_page]
         if node.alt:
-            elem.Alt = String(node.alt)
+            entries["/Alt"] = String(node.alt)
         if node.lang:
-            elem.Lang = String(node.lang)
+            entries["/Lang"] = String(node.lang)
         if node.attrs:
-            attrs = Dictionary(O=Name.Table if "Scope" in node.attrs else Name.Layout)
+            attrs = {"/O": Name.Table if "Scope" in node.attrs else Name.Layout}
             for k, v in node.attrs.items():
-                attrs[Name("/" + k)] = Name("/" + v) if isinstance(v, str) else Array(v)
-            elem.A = attrs
+                attrs["/" + k] = Name("/" + v) if isinstance(v, str) else Array(v)
+            entries["/A"] = Dictionary(attrs)
+        elem = pdf.make_indirect(Dictionary(entries))
+        for child in children:
+            child.P = elem
+        for mark in marks:
+            per_page[mark.page][mark.mcid] = elem
+        for key in keys:
+            parent_tree[key] = elem
         return elem
 
-    doc_elem = build(root, struct_root)
+    doc_elem = build(root)
+    if doc_elem is not None:
+        doc_elem.P = struct_root
     struct_root.K = Array([doc_elem]) if doc_elem is not None else Array()
     for index, elems in per_page.items():
         parent_tree[page_key[index]] = Array(elems)
-        pages[index].obj.StructParents = page_key[index]
+        page_objs[index].StructParents = page_key[index]
     nums = Array()
     for key in sorted(parent_tree):
         nums.append(key)
@@ -81,14 +94,15 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
     pdf.Root.MarkInfo = Dictionary(Marked=True, Suspects=False)
     pdf.Root.Lang = String(meta["lang"])
     pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
-    for page in pages:
-        if "/Annots" in page.obj:
-            page.obj.Tabs = Name.S
+    for index in tagger.annots:
+        page_objs[index].Tabs = Name.S
     _metadata(pdf, meta)
     _output_intent(pdf)
     out = io.BytesIO()
+    # streams are already compressed (ours below, ReportLab's by itself): copy them as they are
     pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
-             compress_streams=True, fix_metadata_version=False)
+             compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+             fix_metadata_version=False)
     return out.getvalue()
 
 
@@ -159,9 +173,14 @@ def _metadata(pdf, meta):
     pdf.Root.Metadata = pdf.make_indirect(stream)
 
 
+@lru_cache(maxsize=1)
+def _icc_compressed() -> bytes:
+    return zlib.compress(resources.files("handoutpress").joinpath("data/sRGB.icc").read_bytes(), 9)
+
+
 def _output_intent(pdf):
-    icc = resources.files("handoutpress").joinpath("data/sRGB.icc").read_bytes()
-    profile = pikepdf.Stream(pdf, icc)
+    profile = pikepdf.Stream(pdf, _icc_compressed())
+    profile.Filter = Name.FlateDecode
     profile.N = 3
     pdf.Root.OutputIntents = Array([pdf.make_indirect(Dictionary(
         Type=Name.OutputIntent, S=Name.GTS_PDFA1, OutputConditionIdentifier=String("sRGB IEC61966-2.1"),
