@@ -15,6 +15,20 @@ from .flowables import Box, TableTags
 from .tagging import StructNode, Tagged
 
 
+SHORT_TABLE_ROWS = 8
+
+
+class HandoutTable(RLTable):
+    """A table that a short one does not split: it goes whole to the next page if it fits there."""
+
+    keep_whole_below = 0.0  # tables no taller than this are never split
+
+    def split(self, aw, ah):
+        if self._height <= self.keep_whole_below and self._height > ah:
+            return []
+        return super().split(aw, ah)
+
+
 @dataclass
 class Ctx:
     """What every builder needs: the theme, registered fonts, source numbers, the text width."""
@@ -24,6 +38,7 @@ class Ctx:
     numbers: dict
     width: float
     link_colour: str
+    page_height: float = 0.0  # the body frame's height on a page without the title band
     outline_count: list = field(default_factory=lambda: [0])
     _styles: dict = field(default_factory=dict)
 
@@ -59,7 +74,10 @@ def build(blocks, ctx: Ctx, parent: StructNode, level: int = 2) -> list:
 
 
 def paragraph(block: m.Paragraph, ctx, parent, level):
-    return [Tagged(ctx.para(block.text, ctx.style("body")), parent.add("P"))]
+    # a paragraph that introduces what follows ("such as:") stays on the page with it
+    lead_in = m.plain(block.text).rstrip().endswith(":")
+    style = ctx.style("body", keepWithNext=1) if lead_in else ctx.style("body")
+    return [Tagged(ctx.para(block.text, style), parent.add("P"))]
 
 
 def heading(text, ctx, parent, level, style_name=None):
@@ -151,9 +169,11 @@ def table(block: m.Table, ctx, parent, level):
     if block.header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), x["header_background"]))
     style.append(("ROWBACKGROUNDS", (0, first), (-1, -1), [ctx.theme.palette["white"], x["stripe"]]))
-    t = RLTable(data, colWidths=[ctx.width / ncols] * ncols, repeatRows=first, style=TableStyle(style),
+    t = HandoutTable(data, colWidths=[ctx.width / ncols] * ncols, repeatRows=first, style=TableStyle(style),
                 renderCB=TableTags(cells), spaceBefore=ts.space_before, spaceAfter=ts.space_after)
     t._handout_place = block.place  # named in the error if a row cannot fit on a page
+    if len(data) <= SHORT_TABLE_ROWS:
+        t.keep_whole_below = ctx.page_height  # moves whole rather than leave a row or two behind
     return [t]
 
 
@@ -171,7 +191,8 @@ def callout(block: m.Callout, ctx, parent, level):
 
 
 def _narrower(ctx, by):
-    return Ctx(ctx.theme, ctx.fonts, ctx.numbers, ctx.width - by, ctx.link_colour, ctx.outline_count, ctx._styles)
+    return Ctx(ctx.theme, ctx.fonts, ctx.numbers, ctx.width - by, ctx.link_colour, ctx.page_height,
+               ctx.outline_count, ctx._styles)
 
 
 BUILDERS = {m.Paragraph: paragraph, m.BulletList: bullet_list, m.Table: table, m.Callout: callout,

@@ -65,27 +65,33 @@ class Furniture:
         ts = self.theme.styles[style_name]
         return self.fonts[ts.family]["bold" if bold or ts.extra.get("bold") else "regular"], ts
 
-    def background(self, canvas, doc):
+    def watermark(self, canvas):
+        """The draft mark, drawn last as outlined letters: seen over boxes, text still readable below."""
         if not self.draft_text:
             return
         wm = self.theme.settings["watermark"]
         font, _ = self.font("body", bold=True)
         w, h = self.theme.page_size
+        size = wm["size"]
+        while canvas.stringWidth(self.draft_text, font, size) > h * 0.85 and size > 24:
+            size -= 4
         canvas.tagger.begin_artifact("Pagination /Subtype /Watermark")
         canvas.saveState()
-        canvas.setFillColor(wm["colour"])
-        canvas.setFont(font, wm["size"])
         canvas.translate(w / 2, h / 2)
         canvas.rotate(55)
-        size = wm["size"]
-        while canvas.stringWidth(self.draft_text, font, size) > h * 0.9 and size > 24:
-            size -= 4
-        canvas.setFont(font, size)
-        canvas.drawCentredString(0, -size / 3, self.draft_text)
+        text = canvas.beginText()
+        text.setTextRenderMode(1)  # stroke only
+        text.setFont(font, size)
+        text.setTextOrigin(-canvas.stringWidth(self.draft_text, font, size) / 2, -size / 3)
+        canvas.setStrokeColor(wm["colour"])
+        canvas.setLineWidth(max(size / 55, 1.2))
+        text.textOut(self.draft_text)
+        canvas.drawText(text)
         canvas.restoreState()
         canvas.tagger.end_artifact()
 
     def foreground(self, canvas, doc):
+        self.watermark(canvas)
         w, h = self.theme.page_size
         top, right, bottom, left = self.theme.margins
         page = canvas.getPageNumber()
@@ -163,7 +169,7 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
     top, right, bottom, left = theme.margins
     width = w - left - right
     link_colour = theme.settings["links"]["colour"].hexval().replace("0x", "#")
-    ctx = b.Ctx(theme, fonts, resolved.numbers, width, link_colour)
+    ctx = b.Ctx(theme, fonts, resolved.numbers, width, link_colour, hgt - top - bottom)
 
     doc_node = StructNode("Document", lang=v.language)
     tagger = Tagger(doc_node)
@@ -199,8 +205,8 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
                leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom, invariant=1,
                initialFontName=fonts["body"]["regular"])
     doc.addPageTemplates([
-        PageTemplate("first", [first], onPage=furniture.background, onPageEnd=furniture.foreground),
-        PageTemplate("later", [later], onPage=furniture.background, onPageEnd=furniture.foreground)])
+        PageTemplate("first", [first], onPageEnd=furniture.foreground),
+        PageTemplate("later", [later], onPageEnd=furniture.foreground)])
     fts = theme.styles["footer"]
     footer_font = fonts[fts.family]["regular"]
 

@@ -51,6 +51,8 @@ class Box(Flowable):
                 rest = parts[1:] + rest
             else:
                 rest = [f] + rest
+            while taken and taken[-1].getKeepWithNext():  # a heading never ends a page's part of a box
+                rest.insert(0, taken.pop())
             if not taken or not rest:
                 return []
             return [self._copy(taken, self.continued), self._copy(rest, True)]
