@@ -7,6 +7,7 @@ from pathlib import Path
 from . import output
 from .content import load_clinic, load_handout
 from .errors import Problem, PublishError
+from .layout import list_layouts
 from .variants import find_variant, resolve
 
 CLINIC_FILE = "clinic.yaml"
@@ -94,8 +95,14 @@ def render_variant(handout, variant, root: Path, themes: dict, fonts_cache: dict
     from .render.finish import finish
 
     if variant.layout not in themes:
-        themes[variant.layout] = load_theme(root, variant.layout)
+        try:
+            themes[variant.layout] = load_theme(root, variant.layout)
+        except PublishError as exc:
+            themes[variant.layout] = exc  # a broken layout is reported once, not once per variant
+            raise
     theme = themes[variant.layout]
+    if isinstance(theme, PublishError):
+        raise PublishError([])
     if theme.name not in fonts_cache:
         fonts_cache[theme.name] = register_families(theme)
     resolved = resolve(handout, variant)
@@ -122,8 +129,8 @@ def render_variant(handout, variant, root: Path, themes: dict, fonts_cache: dict
     data = finish(raw, tagger, doc_node, meta)
     pages = tagger.canvas.getPageNumber() - (0 if tagger.canvas._code else 1)
     if variant.max_pages and pages > variant.max_pages:
-        p = variant.place
-        raise PublishError(Problem(p.file, p.line, p.column, p.path + ".max_pages",
+        p = variant.budget_place or variant.place
+        raise PublishError(Problem(p.file, p.line, p.column, p.path,
                                    f"the {variant.name} variant takes {pages} pages, over its budget of "
                                    f"{variant.max_pages}", "shorten the content, use a tighter layout, or raise max_pages"))
     return Built(handout, variant, data, pages, warnings)
@@ -152,7 +159,7 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
     for path in files:
         shown = _shown(path, root)
         try:
-            handout = load_handout(path, clinic, shown)
+            handout = load_handout(path, clinic, shown, layouts=list_layouts(root / "layouts"))
             chosen = list(handout.variants)
             if variants:
                 chosen = [v for v in (find_variant(handout, n) for n in variants) if v]
@@ -186,6 +193,7 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
     if entries:
         output.update_manifest(out_dir, entries, rebuilt)
     report.written = entries
+    report.problems = list(dict.fromkeys(report.problems))  # a shared parent layout fails once, not per child
     return report
 
 

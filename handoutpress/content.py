@@ -1,10 +1,11 @@
 """Handout and clinic files: their declared schema and loading into the model."""
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from . import schema as s
-from .errors import Problem, PublishError
+from .errors import PublishError
 from .model import (BulletList, Callout, Clinic, Contact, Group, Handout, ListItem, Paragraph, Place, Review,
                     Section, Source, Table, Variant, citations)
 from .text import MarkupError, parse_inline
@@ -120,6 +121,7 @@ class _Builder:
 
     def __init__(self, doc: Doc, ck: s.Checker):
         self.doc, self.ck = doc, ck
+        self.cited = []  # (key, path) of every citation, so an unknown key is placed at its own text
 
     def place(self, path) -> Place:
         line, col = self.doc.where(path)
@@ -127,7 +129,9 @@ class _Builder:
 
     def inline(self, text, path):
         try:
-            return parse_inline(text or "")
+            spans = parse_inline(text or "")
+            self.cited += [(key, path) for key in citations(spans)]
+            return spans
         except MarkupError as exc:
             self.ck.add(path, str(exc), exc.fix)
             return ()
@@ -197,8 +201,12 @@ def _review(v) -> Review:
     return Review(v["status"], v["reviewed"] or "", v["reviewer"] or "", v["credentials"] or "")
 
 
-def load_handout(path: Path, clinic: Clinic | None = None, display: str | None = None) -> Handout:
-    """Load, check and build one handout; every problem in the file is raised together."""
+def load_handout(path: Path, clinic: Clinic | None = None, display: str | None = None,
+                 layouts: list[str] | None = None) -> Handout:
+    """Load, check and build one handout; every problem in the file is raised together.
+
+    layouts: the layout names that exist (e.g. layout.list_layouts(root / "layouts")); when given, a
+    variant naming another layout is a problem placed at its own `layout:` line."""
     doc = load(path, display)
     ck = s.Checker(doc)
     data = HANDOUT.check(doc.data, (), ck)
@@ -217,11 +225,17 @@ def load_handout(path: Path, clinic: Clinic | None = None, display: str | None =
         variants.append(Variant(
             name=name, audience=v["audience"], language=v["language"] or data.get("language") or "en",
             layout=v["layout"], review=_review(v["review"]) if v.get("review") else review,
-            place=b.place(vpath), max_pages=v["max_pages"], title=v["title"], subtitle=v["subtitle"],
+            place=b.place(vpath), budget_place=b.place(vpath + ("max_pages",)), max_pages=v["max_pages"], title=v["title"], subtitle=v["subtitle"],
             call_to_action=b.callout(v["call_to_action"], vpath + ("call_to_action",)), file_name=v["file_name"]))
     if not variants and not ck.problems:
         ck.add(("variants",), "no variants declared", "add at least one, e.g. 'patient: {layout: maple-mountain}'")
-    _check_sources(doc, ck, data, blocks, cta, variants)
+    _check_sources(ck, data, b.cited)
+    if layouts is not None:
+        for v in variants:
+            if v.layout not in layouts:
+                close = difflib.get_close_matches(v.layout, layouts, n=1)
+                ck.add(("variants", v.name, "layout"), f"unknown layout '{v.layout}' (no layouts/{v.layout}.yaml)",
+                       f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(layouts) or 'none yet'}")
     if ck.problems:
         raise PublishError(ck.problems)
     return Handout(id=data["id"], title=data["title"], subtitle=data["subtitle"], language=data["language"],
@@ -236,7 +250,7 @@ def _source(v, place) -> Source:
                   pages=v["pages"], doi=v["doi"], url=v["url"])
 
 
-def _check_sources(doc, ck, data, blocks, cta, variants):
+def _check_sources(ck, data, cited):
     """Unknown citation keys and duplicate source keys, each at its own line."""
     keys = {}
     for i, src in enumerate(data.get("sources") or []):
@@ -245,14 +259,10 @@ def _check_sources(doc, ck, data, blocks, cta, variants):
         if src["key"] in keys:
             ck.add(("sources", i, "key"), f"duplicate source key '{src['key']}'", "give each source its own key")
         keys.setdefault(src["key"], i)
-    for block in walk_blocks(blocks + ((cta,) if cta else ()) + tuple(v.call_to_action for v in variants
-                                                                      if v.call_to_action)):
-        for text in block_texts(block):
-            for key in citations(text):
-                if key not in keys:
-                    ck.problems.append(Problem(block.place.file, block.place.line, block.place.column,
-                                               block.place.path, f"unknown source key '{key}'",
-                                               f"add a source with key: {key}, or use one of: {', '.join(keys)}"))
+    for key, path in cited:
+        if key not in keys:
+            ck.add(path, f"unknown source key '{key}'",
+                   f"add a source with key: {key}, or use one of: {', '.join(keys)}")
 
 
 def walk_blocks(blocks):

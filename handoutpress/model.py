@@ -168,6 +168,7 @@ class Variant:
     subtitle: str = ""
     call_to_action: Callout | None = None
     file_name: str = ""  # file name (without .pdf) when the default does not suit, e.g. in Spanish
+    budget_place: Place | None = None  # where max_pages is written, for the over-budget error
 
 
 @dataclass(frozen=True)

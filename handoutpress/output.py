@@ -12,6 +12,15 @@ from pathlib import Path
 MANIFEST = "manifest.json"
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()  # read once: setting it is the only way to read it
+
+
 def slug(text: str) -> str:
     """'Maple Mountain' -> 'maple-mountain'; accents dropped so names survive every mail client."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -32,6 +41,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
+            os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private (0600); a handout is for sharing
             f.write(data)
             f.flush()
             os.fsync(f.fileno())

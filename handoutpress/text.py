@@ -45,7 +45,9 @@ def _parse(s: str, pos: int, closer: str | None):
             buf.append(s[pos + 1])
             pos += 2
             continue
-        if closer == "**" and s.startswith("**", pos) or closer == "*" and ch == "*" and not s.startswith("**", pos):
+        # "***" inside italic closes the italic first, so ***both*** and **bold *italic*** work
+        if closer == "**" and s.startswith("**", pos) or closer == "*" and ch == "*" and (
+                not s.startswith("**", pos) or s.startswith("***", pos)):
             flush()
             return spans, pos + len(closer)
         if s.startswith("**", pos):
@@ -132,7 +134,8 @@ def to_markup(inline, numbers: dict, link_colour: str = "", describe=None) -> st
             out.append("<i>" + to_markup(span.children, numbers, link_colour) + "</i>")
         elif isinstance(span, Link):
             colour = f' color="{link_colour}"' if link_colour else ""
-            out.append(f'<a href="{escape(span.url)}"{colour} underline="1">'
+            href = escape(span.url).replace('"', "&quot;")  # a quote in an address must not end the attribute
+            out.append(f'<a href="{href}"{colour} underline="1">'
                        + to_markup(span.children, numbers, link_colour) + "</a>")
         elif isinstance(span, Cite):
             marks = []

@@ -115,6 +115,8 @@ def load(path: Path | str, display: str | None = None) -> Doc:
         what = exc.problem or exc.context or "invalid YAML"
         raise PublishError(Problem(name, line, col, "", f"YAML syntax error: {what}",
                                    "check indentation, colons and quotes on this line"))
+    except yaml.reader.ReaderError as exc:
+        raise PublishError(_reader_problem(path, name, exc))
     except yaml.YAMLError as exc:
         raise PublishError(Problem(name, None, None, "", f"YAML error: {exc}", "check the file's syntax"))
     except UnicodeDecodeError:
@@ -125,6 +127,23 @@ def load(path: Path | str, display: str | None = None) -> Doc:
     if problems:
         raise PublishError(problems)
     return doc
+
+
+def _reader_problem(path: Path, name: str, exc) -> Problem:
+    """A byte that is not UTF-8, or a control character, placed at its line and column."""
+    raw = path.read_bytes()
+    if exc.encoding:  # not UTF-8: the position counts bytes
+        text, at = raw, exc.position
+        nl = b"\n"
+        message, fix = "the file is not UTF-8 text", "save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
+    else:  # a control character: the position counts characters
+        text, at = raw.decode("utf-8", "replace"), exc.position
+        nl = "\n"
+        message = f"the file holds a control character (U+{exc.character:04X}) that YAML does not allow"
+        fix = "delete it or retype this line"
+    line = text.count(nl, 0, at) + 1
+    column = at - (text.rfind(nl, 0, at) + 1) + 1
+    return Problem(name, line, column, "", message, fix)
 
 
 def _compose_without_aliases(loader: _Loader, name: str):
