@@ -12,21 +12,22 @@ from reportlab.platypus import TableStyle
 from .. import model as m
 from ..text import to_markup
 from .flowables import Box, TableTags
-from .tagging import StructNode, Tagged
+from .tagging import CONTENT, StructNode, Tagged
 
 
-SHORT_TABLE_ROWS = 8
+MIN_ROWS_PER_PART = 2
 
 
 class HandoutTable(RLTable):
-    """A table that a short one does not split: it goes whole to the next page if it fits there."""
-
-    keep_whole_below = 0.0  # tables no taller than this are never split
+    """A table that never leaves fewer than two body rows alone on either side of a page break."""
 
     def split(self, aw, ah):
-        if self._height <= self.keep_whole_below and self._height > ah:
-            return []
-        return super().split(aw, ah)
+        parts = super().split(aw, ah)
+        if len(parts) == 2:
+            header = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+            if min(parts[0]._nrows - header, parts[1]._nrows - header) < MIN_ROWS_PER_PART:
+                return []  # the whole table goes to the next page instead
+        return parts
 
 
 @dataclass
@@ -68,16 +69,18 @@ class Ctx:
 def build(blocks, ctx: Ctx, parent: StructNode, level: int = 2) -> list:
     """Flowables for a sequence of blocks; their structure elements go under parent."""
     out = []
-    for block in blocks:
-        out.extend(BUILDERS[type(block)](block, ctx, parent, level))
+    for i, block in enumerate(blocks):
+        flows = BUILDERS[type(block)](block, ctx, parent, level)
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if isinstance(block, m.Paragraph) and isinstance(following, (m.BulletList, m.Table)) \
+                and m.plain(block.text).rstrip().endswith(":"):
+            flows[-1].inner.keepWithNext = 1  # "such as:" stays on the page with the list it introduces
+        out.extend(flows)
     return out
 
 
 def paragraph(block: m.Paragraph, ctx, parent, level):
-    # a paragraph that introduces what follows ("such as:") stays on the page with it
-    lead_in = m.plain(block.text).rstrip().endswith(":")
-    style = ctx.style("body", keepWithNext=1) if lead_in else ctx.style("body")
-    return [Tagged(ctx.para(block.text, style), parent.add("P"))]
+    return [Tagged(ctx.para(block.text, ctx.style("body")), parent.add("P"))]
 
 
 def heading(text, ctx, parent, level, style_name=None):
@@ -116,6 +119,7 @@ def list_items(items, ctx, lnode, depth, labels=None, style_name="list", anchors
         out.append(Tagged(ctx.para(item.text, style, anchor), body,
                           label=(lbl, _label_drawer(text, ctx, style, indent, depth, bool(labels)))))
         if item.items:
+            body.kids.append(CONTENT)
             out.extend(list_items(item.items, ctx, body.add("L"), depth + 1))
     return out
 
@@ -172,8 +176,6 @@ def table(block: m.Table, ctx, parent, level):
     t = HandoutTable(data, colWidths=[ctx.width / ncols] * ncols, repeatRows=first, style=TableStyle(style),
                 renderCB=TableTags(cells), spaceBefore=ts.space_before, spaceAfter=ts.space_after)
     t._handout_place = block.place  # named in the error if a row cannot fit on a page
-    if len(data) <= SHORT_TABLE_ROWS:
-        t.keep_whole_below = ctx.page_height  # moves whole rather than leave a row or two behind
     return [t]
 
 

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape as xml_escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from .tagging import AnnotRef, MarkRef, StructNode, Tagger
+from .tagging import CONTENT, AnnotRef, MarkRef, StructNode, Tagger
 
 
 def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
@@ -33,6 +33,8 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
         kids, children, marks, keys = [], [], [], []
         first_page = None
         for kid in node.kids:
+            if kid == CONTENT:
+                continue
             if isinstance(kid, StructNode):
                 built = build(kid)
                 if built is not None:
@@ -91,7 +93,7 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
     struct_root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
     struct_root.ParentTreeNextKey = next_key[0]
     pdf.Root.StructTreeRoot = struct_root
-    pdf.Root.MarkInfo = Dictionary(Marked=True, Suspects=False)
+    pdf.Root.MarkInfo = Dictionary(Marked=True)  # /Suspects omitted: optional, and poppler 22 warns on it
     pdf.Root.Lang = String(meta["lang"])
     pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
     for index in tagger.annots:

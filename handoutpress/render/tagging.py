@@ -14,6 +14,9 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus.flowables import Flowable
 
 
+CONTENT = "content"  # in StructNode.kids: where the node's own marked content goes when drawn
+
+
 @dataclass(eq=False)
 class StructNode:
     role: str
@@ -59,7 +62,11 @@ class Tagger:
     def begin(self, node: StructNode):
         page = self.page()
         owners = self.mcids.setdefault(page, [])
-        node.kids.append(MarkRef(page, len(owners)))
+        ref = MarkRef(page, len(owners))
+        if CONTENT in node.kids:  # its own text reads before children made earlier (a nested list)
+            node.kids.insert(node.kids.index(CONTENT), ref)
+        else:
+            node.kids.append(ref)
         self.canvas._code.append(f"/{node.role} <</MCID {len(owners)}>> BDC")
         owners.append(node)
         self.open.append(node)
@@ -88,7 +95,7 @@ class _SpacedText(PDFTextObject):
     """Writes a space at every soft line break, so text read from the tags keeps its words apart."""
 
     def _textOut(self, text, TStar=0):
-        if TStar and text and not text.endswith(" "):
+        if TStar and not text.endswith(" "):
             text += " "
         return super()._textOut(text, TStar)
 

@@ -1,0 +1,406 @@
+"""Every published PDF is tagged and checked, and its structure tree reads like the article.
+
+Issue 3's "Done when". Each test runs once per PDF in the manifest of the session build
+(conftest.py), so a new variant is checked without touching this file. The structure tree is
+read back with poppler's `pdfinfo -struct-text`, which prints each element's kids in /K order
+with the text of its marked content: what a screen reader walking the tags gets.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import yaml
+
+from conftest import HANDOUT, ROOT, normalise
+from handoutpress.labels import labels_for
+from handoutpress.pdfcheck import check_tagged_pdf, run_pdfua, run_preflight, run_qpdf_check
+
+PAGE_OF = re.compile(r"Page \d+ of \d+")
+
+
+# ---------------------------------------------------------------- the checkers
+
+
+def test_own_tagging_rules(manifest_pdf):
+    assert check_tagged_pdf(manifest_pdf) == []
+
+
+def test_qpdf_check(manifest_pdf):
+    assert run_qpdf_check(manifest_pdf) == []
+
+
+def test_pdfa_1b_preflight(manifest_pdf):
+    assert run_preflight(manifest_pdf) == []
+
+
+def _headerless_tables_declared(handout_id: str) -> int:
+    """Tables in the handout's YAML that declare no header row."""
+    data = yaml.safe_load((ROOT / "handouts" / f"{handout_id}.yaml").read_text("utf-8"))
+    count = 0
+
+    def walk(node):
+        nonlocal count
+        if isinstance(node, dict):
+            table = node.get("table")
+            if isinstance(table, dict) and not table.get("header"):
+                count += 1
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return count
+
+
+def _tables_without_th(path: Path) -> int:
+    with pdfplumber.open(path) as pdf:
+        tree = pdf.structure_tree
+
+    def roles(node):
+        yield node["type"]
+        for kid in node.get("children", []):
+            yield from roles(kid)
+
+    def tables(nodes):
+        for node in nodes:
+            if node["type"] == "Table":
+                yield node
+            else:
+                yield from tables(node.get("children", []))
+
+    return sum(1 for t in tables(tree) if "TH" not in roles(t))
+
+
+def test_pdfua_rules(manifest_entry, manifest_pdf):
+    """No pdfua findings, except UA-15-003 (a table without header cells) for tables the handout
+    itself declares without a header row.
+
+    The article's withdrawal-symptom table is a plain grid of symptoms: the source has no
+    header row and its columns mean nothing on their own, so the handout declares none and the
+    PDF (rightly) has no TH to invent. Every table that does declare a header must have TH
+    cells, so the allowance is at most one finding per header-less table, and each finding must
+    be a Table that really lacks TH.
+    """
+    findings = run_pdfua(manifest_pdf)
+    allowed = [f for f in findings if f.code == "pdfua:UA-15-003"]
+    assert [f for f in findings if f.code != "pdfua:UA-15-003"] == []
+    without_th = _tables_without_th(manifest_pdf)
+    assert len(allowed) == without_th
+    assert without_th <= _headerless_tables_declared(manifest_entry["handout"])
+
+
+# ---------------------------------------------------------------- reading the structure tree
+
+
+@dataclass(eq=False)
+class Elem:
+    role: str
+    inline: bool = False
+    parts: list = field(default_factory=list)  # str (marked-content text) | Elem, in /K order
+
+    def elements(self, depth=0):
+        """(depth, element) for this element's descendants, in reading order."""
+        for part in self.parts:
+            if isinstance(part, Elem):
+                yield depth, part
+                yield from part.elements(depth + 1)
+
+    def chunks(self) -> list[str]:
+        """The text as a reader joins it: block elements are separate, inline ones run on."""
+        out = [""]
+
+        def visit(elem):
+            for part in elem.parts:
+                if isinstance(part, str):
+                    out[-1] += part
+                elif part.inline:
+                    visit(part)
+                else:
+                    out.append("")
+                    visit(part)
+                    out.append("")
+
+        visit(self)
+        return [c for c in out if c.strip()]
+
+    @property
+    def text(self) -> str:
+        return normalise(" ".join(self.chunks()))
+
+
+def read_struct_tree(path: Path) -> Elem:
+    """The structure tree as pdfinfo prints it, under a nameless root.
+
+    pdfinfo indents two spaces per level; an element line is 'Role [(block|inline)][:]',
+    attribute lines start with '/', text lines are quoted (not escaped), annotation references
+    read 'Object n g'. A text line belongs to the element one level up, in the position printed.
+    """
+    pdfinfo = shutil.which("pdfinfo")
+    assert pdfinfo, "pdfinfo is not installed (Debian package poppler-utils)"
+    result = subprocess.run([pdfinfo, "-enc", "UTF-8", "-struct-text", str(path)],
+                            capture_output=True, timeout=60, check=True)
+    root = Elem("")
+    stack: list[tuple[int, Elem]] = [(-1, root)]
+    for line in result.stdout.decode("utf-8").splitlines():
+        body = line.lstrip(" ")
+        if not body or body.startswith("/") or body == "(No content)" or re.fullmatch(r"Object \d+ \d+", body):
+            continue
+        depth = (len(line) - len(body)) // 2
+        while stack[-1][0] >= depth:
+            stack.pop()
+        owner = stack[-1][1]
+        if body.startswith('"') and body.endswith('"') and len(body) >= 2:
+            owner.parts.append(body[1:-1])
+            continue
+        elem = Elem(re.match(r"[^\s:]+", body).group(0), inline="(inline)" in body)
+        owner.parts.append(elem)
+        stack.append((depth, elem))
+    return root
+
+
+@functools.cache
+def _cached_tree(path: str) -> Elem:
+    return read_struct_tree(Path(path))
+
+
+@pytest.fixture
+def struct_tree(manifest_pdf) -> Elem:
+    """Read once per file (pdfinfo takes over a second); tests must not change it."""
+    return _cached_tree(str(manifest_pdf))
+
+
+# ---------------------------------------------------------------- the expected outline
+
+# Written by hand from the article (shared/source/benzodiazepines-article.txt) and the
+# handout's YAML, not dumped from a PDF. One line per structure element, indented two spaces
+# per level, as "Role text": the element's text (its own and its descendants', in reading
+# order) must start with the text given; for headings, labels and table cells it must equal
+# it. Two shorthands for list items:
+#   "* text"   an LI holding Lbl "•" and LBody "text" (anything indented under the line at
+#              two more levels sits inside that LBody, e.g. a nested L);
+#   "3. text"  the same with the label "3.".
+EXPECTED_OUTLINE = """
+Document
+  Figure
+  H1 Benzodiazepines
+  P How they work, how addiction happens, and how treatment helps
+  P Benzodiazepines are commonly known as “Benzos”. They are a type of depressant drug
+  L
+    * Anxiety disorders
+    * Insomnia
+    * Seizures
+    * Alcohol withdrawal
+    * Premedication for medical procedures
+  P Read on to learn more about how they work
+  Sect
+    H2 How Benzos Work
+    P Benzodiazepines enhance the effect of the neurotransmitter GABA
+    L
+      * Sedative
+      * Hypnotic
+      * Anti-anxiety
+      * Anti-convulsant
+    P They work by blocking excessive nerve activity
+  Sect
+    H2 Common Benzodiazepines
+    P There are many forms of benzos.
+  Sect
+    H2 How Does Addiction to Benzos Happen?
+    P Addiction to benzos develops through a complex interplay
+      Link
+    Sect
+      H3 Brain Mechanisms
+      L
+        * Changes to GABA Receptors: Benzos enhance the effect
+        * Activation of Dopamine System: Benzos increase the firing of dopamine.
+        * Development of Tolerance: With prolonged use, tolerance
+            L
+              * Reduction in the sensitivity of GABA receptors
+              * Increased sensitivity of excitatory neurotransmitters such as certain glutamate receptors
+              * Decrease in the number of GABA receptors
+              * Potential long-term changes in genetic coding of brain cells
+        * Physical Dependence: As tolerance develops
+    Sect
+      H3 Clinical Progression of Addiction
+      L
+        * Initial Therapeutic Use: Benzos are often prescribed
+        * Escalation of Use: As tolerance develops
+        * Withdrawal Avoidance: Continued use becomes tied
+        * Compulsive Use: Despite negative consequences
+        * Cross-Addiction: Benzos addiction often co-occurs
+  Sect
+    H2 Risk Factors
+    P There are a number of factors that are risky
+    L
+      * History of substance abuse
+      * Prolonged use (even at therapeutic doses)
+      * Genetic predisposition
+      * Co-occurring mental health disorders
+      * Environmental and social factors
+    P While dependence can occur in most patients
+  Sect
+    H2 Benzos Addiction Treatment
+    P Benzos addiction can develop due to their potential
+    P For many people, the degree of support required
+    P This support should include information about benzos
+      Link
+    P Treatment typically involves a comprehensive approach.
+    L
+      * Medical Detox: Detox should be done under medical supervision
+      * Therapy: Cognitive Behavioral Therapy (CBT) is often used.
+      * Withdrawal Management: The withdrawal process can last
+      * Long-term Support: Ongoing support and counseling
+  Sect
+    H2 Withdrawal Symptoms
+    P Withdrawal can be dangerous if not properly managed.
+      Link
+      Link
+    Table
+      TR
+        TD Anxiety
+        TD Sensitivity to light, sound, and smells
+        TD Confusion or memory loss
+      TR
+        TD Depression
+        TD Nausea and vomiting
+        TD Hallucinations
+      TR
+        TD Dizziness or unsteadiness
+        TD Sleep problems or nightmares
+        TD Delusions
+      TR
+        TD Stomach cramps
+        TD Loss of appetite
+        TD A burning feeling on your skin
+      TR
+        TD Head, face, neck, eye, or tongue pain
+        TD Loss of sex drive
+        TD Seizures
+      TR
+        TD A bad taste in your mouth
+        TD Fast heartbeat, high blood pressure, sweating & shaking
+        TD More serious withdrawal symptoms include seizures and psychotic reactions
+  Div
+    H2 Trauma-Informed Therapies at Maple Mountain Mental Health and Wellness
+    P Addiction and Trauma can feel isolating and overwhelming
+    P Maple Mountain Mental Health & Wellness Center has a compassionate team
+    P We understand the complex nature of trauma
+    P Call admissions:
+      Link
+    P Visit:
+      Link
+    P Email:
+      Link
+  Div
+    P This handout is available in large print and other languages.
+    P This handout does not replace advice from your care team.
+  Sect
+    H2 Sources
+    L
+      1. Tan KR, Brown M, Labouèbe G
+      2. Ashton H. 1994. The treatment of benzodiazepine dependence.
+      3. Pétursson H. 1994. The benzodiazepine withdrawal syndrome.
+      4. Davis S. 2024. Benzodiazepine Abuse. WebMD.
+"""
+
+EXACT_ROLES = {"H1", "H2", "H3", "H4", "H5", "H6", "Lbl", "TD", "TH"}
+
+
+def expected_outline() -> list[tuple[int, str, str]]:
+    rows = []
+    for line in EXPECTED_OUTLINE.strip("\n").splitlines():
+        body = line.lstrip(" ")
+        depth = (len(line) - len(body)) // 2
+        label, _, text = body.partition(" ")
+        if label == "*" or re.fullmatch(r"\d+\.", label):
+            rows += [(depth, "LI", ""), (depth + 1, "Lbl", "•" if label == "*" else label),
+                     (depth + 1, "LBody", text)]
+        else:
+            rows.append((depth, label, text))
+    return rows
+
+
+def _matched(actual: list[tuple[int, str, str]], expected: list[tuple[int, str, str]]):
+    """actual, with each text replaced by the expected one where it matches (for a readable diff)."""
+    shown = []
+    for i, (depth, role, text) in enumerate(actual):
+        if i < len(expected):
+            want = expected[i][2]
+            exact = role in EXACT_ROLES
+            if (text == want) if exact else text.startswith(want):
+                text = want
+        shown.append((depth, role, text if len(text) <= 90 else text[:90] + "..."))
+    return shown
+
+
+def _is_benzodiazepines_patient_text(entry: dict) -> bool:
+    return entry["handout"] == HANDOUT and entry["audience"] == "patient" and entry["language"] == "en"
+
+
+def test_structure_tree_reads_like_the_article(manifest_entry, manifest_pdf, struct_tree):
+    """H1, the article's headings as H2/H3, the lists (nested one inside its item's LBody),
+    the 6 x 3 table, the call to action as a Div, the numbered sources, in reading order."""
+    if not _is_benzodiazepines_patient_text(manifest_entry):
+        pytest.skip("the expected outline is written for the English patient benzodiazepines handout")
+    actual = [(depth, elem.role, elem.text) for depth, elem in struct_tree.elements()]
+    expected = expected_outline()
+    assert _matched(actual, expected) == expected
+
+
+def test_figure_has_alt_text_naming_the_clinic(manifest_pdf):
+    clinic = yaml.safe_load((ROOT / "handouts" / "clinic.yaml").read_text("utf-8"))["name"]
+    with pdfplumber.open(manifest_pdf) as pdf:
+        tree = pdf.structure_tree
+
+    def figures(nodes):
+        for node in nodes:
+            if node["type"] == "Figure":
+                yield node
+            yield from figures(node.get("children", []))
+
+    found = list(figures(tree))
+    assert found, "no Figure in the structure tree"
+    assert all(node.get("alt_text") for node in found), "a Figure without Alt"
+    assert any(clinic in node["alt_text"] for node in found), [n.get("alt_text") for n in found]
+
+
+# ---------------------------------------------------------------- the text read from the tags
+
+
+def test_words_are_not_run_together(article, manifest_entry, struct_tree):
+    """Each heading, paragraph, bullet, cell and source of the article appears in the text read
+    from the tags with its words apart ("a towel", never "atowel")."""
+    if not _is_benzodiazepines_patient_text(manifest_entry):
+        pytest.skip("compares with the article, which is the English patient text")
+    text = " " + struct_tree.text + " "
+    words = set(text.split())
+    missing = {piece: [w for w in piece.split() if w not in words]
+               for _, piece in article.pieces if f" {piece} " not in text}
+    assert missing == {}, "pieces not found word for word; their words missing from the tag text shown"
+
+
+def test_running_header_footer_and_page_numbers_are_artifacts(manifest_entry, manifest_pdf, struct_tree):
+    """Page furniture is drawn as artifacts: none of it is in the text read from the tags."""
+    words = labels_for(manifest_entry["language"])
+    page_of = re.compile(rf"{re.escape(words['page'])} \d+ {re.escape(words['of'])} \d+")
+    chunks = struct_tree.chunks()
+    assert [c for c in chunks if PAGE_OF.search(c) or page_of.search(c)] == []
+    assert [c for c in chunks if "Page 1 of" in c or words["next_review"] in c] == []
+    assert [c for c in chunks if f"{words['version']} {manifest_entry['version']}" in c] == []
+    # the running header (the title, on every page after the first) is not tagged: at most
+    # the H1 has that text
+    with pdfplumber.open(manifest_pdf) as pdf:
+        if len(pdf.pages) < 2:
+            return
+        header = normalise((pdf.pages[1].extract_text() or "").splitlines()[0])
+    assert not PAGE_OF.search(header) and not page_of.search(header), "page 2 has no running header"
+    assert [elem.role for _, elem in struct_tree.elements() if elem.text == header] in ([], ["H1"])
