@@ -59,7 +59,14 @@ def entry(handout, variant, out_dir: Path, path: Path, data: bytes, pages: int) 
             "language": variant.language, "status": variant.review.status,
             "path": path.relative_to(out_dir).as_posix(), "pages": pages, "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest(), "title": handout.title, "version": handout.version,
-            "reviewed": variant.review.reviewed, "layout": variant.layout}
+            "reviewed": variant.review.reviewed, "reviewer": variant.review.reviewer,
+            "credentials": variant.review.credentials, "next_review": _next(variant), "layout": variant.layout}
+
+
+def _next(variant) -> str:
+    from .labels import next_review
+
+    return next_review(variant.review.reviewed) if variant.review.status == "approved" else ""
 
 
 def update_manifest(out_dir: Path, entries: list[dict], rebuilt: set[tuple]) -> dict:

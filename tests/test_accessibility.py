@@ -303,6 +303,7 @@ Document
   Div
     P This handout is available in large print and other languages.
     P This handout does not replace advice from your care team.
+    P Version 1.0, reviewed by Maple Mountain clinical team on November 26, 2026.
   Sect
     H2 Sources
     L
@@ -395,7 +396,9 @@ def test_running_header_footer_and_page_numbers_are_artifacts(manifest_entry, ma
     chunks = struct_tree.chunks()
     assert [c for c in chunks if PAGE_OF.search(c) or page_of.search(c)] == []
     assert [c for c in chunks if "Page 1 of" in c or words["next_review"] in c] == []
-    assert [c for c in chunks if f"{words['version']} {manifest_entry['version']}" in c] == []
+    # the footer's "<id> · Version 1.0" line (the closing block's own review sentence is content)
+    footer_id = f"{manifest_entry['handout']} · {words['version']} {manifest_entry['version']}"
+    assert [c for c in chunks if footer_id in c] == []
     # the running header (the title, on every page after the first) is not tagged: at most
     # the H1 has that text
     with pdfplumber.open(manifest_pdf) as pdf:

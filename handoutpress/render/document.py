@@ -178,7 +178,7 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
     story += b.build(resolved.blocks, ctx, doc_node, 2)
     if resolved.call_to_action:
         story += b.callout(_with_contacts(resolved.call_to_action, clinic, lab), ctx, doc_node, 2)
-    story += _closing(ctx, doc_node, clinic, lab)
+    story += _closing(ctx, doc_node, clinic, lab, v, h)
     story += _sources(resolved, ctx, doc_node, lab)
     for source in resolved.sources:
         tagger.link_text[f"#source-{source[0]}"] = lab["source_link"].format(n=source[0],
@@ -272,13 +272,25 @@ def _with_contacts(cta: m.Callout, clinic: m.Clinic, lab) -> m.Callout:
     return replace(cta, blocks=cta.blocks + tuple(lines))
 
 
-def _closing(ctx, doc_node, clinic, lab):
+def _closing(ctx, doc_node, clinic, lab, variant, handout):
+    """Alternate formats, the disclaimer, and who reviewed this version and when."""
     style = ctx.style("closing")
     group = doc_node.add("Div")
     out = []
-    for text in (lab["alternate_formats"].format(phone=clinic.phone.value), lab["disclaimer"]):
+    for text in (lab["alternate_formats"].format(phone=clinic.phone.value), lab["disclaimer"],
+                 review_line(variant, handout, lab)):
         out.append(Tagged(ctx.para((m.Text(text),), style), group.add("P")))
     return out
+
+
+def review_line(variant, handout, lab) -> str:
+    review = variant.review
+    if review.status != "approved":
+        return lab["draft_review"].format(version=handout.version)
+    who = review.reviewer + (f", {review.credentials}" if review.credentials else "")
+    return lab["approved_review"].format(version=handout.version, reviewer=who,
+                                         date=format_date(review.reviewed, variant.language),
+                                         due=format_date(next_review(review.reviewed), variant.language))
 
 
 def _sources(resolved, ctx, doc_node, lab):
