@@ -304,7 +304,10 @@ def _sources(resolved, ctx, doc_node, lab):
         items.append(m.ListItem((m.Text(text),), source.place))
         labels.append(f"{n}.")
     anchors = [f"source-{n}" for n, _ in resolved.sources]  # what each in-text marker links to
-    return out + b.list_items(items, ctx, sect.add("L"), 0, labels=labels, style_name="sources", anchors=anchors)
+    # sources stay in the language they were published in: a screen reader switches voice for them
+    other = resolved.handout.language if resolved.handout.language != resolved.variant.language else ""
+    return out + b.list_items(items, ctx, sect.add("L", lang=other), 0, labels=labels, style_name="sources",
+                              anchors=anchors)
 
 
 __all__ = ["render", "template_context", "escape"]
