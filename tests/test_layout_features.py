@@ -97,3 +97,17 @@ def test_english_sources_in_the_spanish_pdf_are_marked_english(out_dir, manifest
 
     walk(pdf.Root.StructTreeRoot.K[0])
     assert outline_lang.get("/L") == "en", "the source list is English inside a Spanish document"
+
+
+def test_a_cell_taller_than_a_page_is_a_clear_error_naming_the_block(tmp_path):
+    root = copy_project(tmp_path, cli=False)
+    text = (
+        "id: tall\ntitle: Tall\nversion: \"1\"\nreview: {status: draft}\nbody:\n  - paragraph: intro\n"
+        "  - table:\n      rows:\n        - [a, \"" + "word " * 1500 + "\", c]\n"
+        "variants:\n  patient: {layout: maple-mountain}\n")
+    (root / "handouts" / "tall.yaml").write_text(text, encoding="utf-8")
+    report = build(root, ["tall"], out_dir=root / "out")
+    [problem] = report.problems
+    assert (problem.file, problem.line, problem.path) == ("handouts/tall.yaml", 8, "body[1].table")  # its "rows:"
+    assert "taller than a page" in problem.message and "LayoutError" not in str(problem)
+    assert not (root / "out" / "tall").exists()

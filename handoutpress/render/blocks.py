@@ -23,6 +23,8 @@ class HandoutTable(RLTable):
 
     def split(self, aw, ah):
         parts = super().split(aw, ah)
+        for part in parts:
+            part._handout_place = getattr(self, "_handout_place", None)  # so a layout error can name it
         if len(parts) == 2:
             header = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
             if min(parts[0]._nrows - header, parts[1]._nrows - header) < MIN_ROWS_PER_PART:
@@ -71,6 +73,8 @@ def build(blocks, ctx: Ctx, parent: StructNode, level: int = 2) -> list:
     out = []
     for i, block in enumerate(blocks):
         flows = BUILDERS[type(block)](block, ctx, parent, level)
+        for f in flows:
+            f._handout_place = getattr(f, "_handout_place", None) or block.place  # for layout errors
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if isinstance(block, m.Paragraph) and isinstance(following, (m.BulletList, m.Table)) \
                 and m.plain(block.text).rstrip().endswith(":"):
@@ -175,7 +179,6 @@ def table(block: m.Table, ctx, parent, level):
     style.append(("ROWBACKGROUNDS", (0, first), (-1, -1), [ctx.theme.palette["white"], x["stripe"]]))
     t = HandoutTable(data, colWidths=[ctx.width / ncols] * ncols, repeatRows=first, style=TableStyle(style),
                 renderCB=TableTags(cells), spaceBefore=ts.space_before, spaceAfter=ts.space_after)
-    t._handout_place = block.place  # named in the error if a row cannot fit on a page
     return [t]
 
 

@@ -44,15 +44,6 @@ def template_context(resolved: m.Resolved, clinic: m.Clinic) -> dict:
     }
 
 
-class _Doc(BaseDocTemplate):
-    def __init__(self, buf, furniture, **kw):
-        super().__init__(buf, **kw)
-        self.furniture = furniture
-
-    def handle_pageBegin(self):
-        super().handle_pageBegin()
-
-
 class Furniture:
     """Running header, footer, rule and watermark, drawn as artifacts on every page."""
 
@@ -195,11 +186,9 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
     furniture = Furniture(theme, fonts, context, templates, draft)
 
     buf = io.BytesIO()
-    band_pad = theme.settings["title_band"]["padding"]
     first = Frame(left, bottom, width, hgt - bottom, 0, 0, 0, 0, id="first")
     later = Frame(left, bottom, width, hgt - top - bottom, 0, 0, 0, 0, id="later")
-    del band_pad
-    doc = _Doc(buf, furniture, pagesize=theme.page_size, title=resolved.title, author=clinic.name,
+    doc = BaseDocTemplate(buf, pagesize=theme.page_size, title=resolved.title, author=clinic.name,
                subject=resolved.subtitle or resolved.title, keywords=", ".join(h.keywords), creator="handoutpress",
                producer="handoutpress (ReportLab)", lang=v.language, displayDocTitle=1,
                leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom, invariant=1,
@@ -215,30 +204,37 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
         return _TotalCanvas(*args, tagger=tagger, total_font=(footer_font, fts.size), total_colour=fts.colour,
                             **kw)
 
+    everything = list(_flowables(story))  # doc.build consumes the story list
     try:
         doc.build(story, canvasmaker=make_canvas)
     except LayoutError as exc:
-        raise PublishError(_layout_problem(resolved, exc))
+        raise PublishError(_layout_problem(resolved, everything, exc))
     return buf.getvalue(), tagger, doc_node
 
 
-def _layout_problem(resolved, exc) -> Problem:
-    place = None
+def _layout_problem(resolved, flowables, exc) -> Problem:
+    """ReportLab names the flowable by its id; turn that back into the handout block it came from."""
     text = str(exc)
-    for block in _walk(resolved.blocks):
-        if isinstance(block, m.Table):
-            place = block.place
-    file = place.file if place else resolved.handout.file
-    return Problem(file, place.line if place else None, place.column if place else None,
-                   place.path if place else "",
-                   "a block is taller than a page and cannot be split (" + text.split("\n")[0][:120] + ")",
+    place = next((f._handout_place for f in flowables
+                  if getattr(f, "_handout_place", None) and f"{id(f):x}" in text.lower()), None)
+    what = "a block"
+    if place is None:
+        place = m.Place(resolved.handout.file, None, None, "")
+        what = "something"
+    return Problem(place.file, place.line, place.column, place.path,
+                   f"{what} is taller than a page and cannot be split (variant {resolved.variant.name})",
                    "shorten the cell or paragraph, or split it into smaller blocks")
 
 
-def _walk(blocks):
-    from ..content import walk_blocks
-
-    return walk_blocks(blocks)
+def _flowables(story):
+    for f in story:
+        yield f
+        for attr in ("inner", "content", "_content"):
+            inner = getattr(f, attr, None)
+            if isinstance(inner, list):
+                yield from _flowables(inner)
+            elif inner is not None and hasattr(inner, "wrap"):
+                yield from _flowables([inner])
 
 
 def _title_band(resolved, theme, ctx, clinic, doc_node, lab, bleed):

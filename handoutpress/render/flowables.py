@@ -59,8 +59,10 @@ class Box(Flowable):
         return [self]
 
     def _copy(self, content, continued):
-        return Box(content, self.padding, self.background, self.border, self.border_width, continued,
-                   (self.spaceBefore, self.spaceAfter))
+        box = Box(content, self.padding, self.background, self.border, self.border_width, continued,
+                  (self.spaceBefore, self.spaceAfter))
+        box._handout_place = getattr(self, "_handout_place", None)  # so a layout error can name it
+        return box
 
     def draw(self):
         c, tagger = self.canv, self.canv.tagger

@@ -146,9 +146,11 @@ class Tagged(Flowable):
         return self.width, self.height
 
     def split(self, aw, ah):
-        parts = self.inner.split(aw, ah)
-        return [Tagged(p, self.node, self.label if i == 0 else None, self.outline if i == 0 else None)
-                for i, p in enumerate(parts)]
+        parts = [Tagged(p, self.node, self.label if i == 0 else None, self.outline if i == 0 else None)
+                 for i, p in enumerate(self.inner.split(aw, ah))]
+        for part in parts:
+            part._handout_place = getattr(self, "_handout_place", None)  # so a layout error can name it
+        return parts
 
     def getSpaceBefore(self):
         return self.inner.getSpaceBefore()
