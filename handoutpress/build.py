@@ -20,6 +20,7 @@ class Built:
     data: bytes
     pages: int
     warnings: list = field(default_factory=list)
+    title: str = ""  # as printed in this variant (its own, or translated)
 
 
 @dataclass
@@ -133,7 +134,7 @@ def render_variant(handout, variant, root: Path, themes: dict, fonts_cache: dict
         raise PublishError(Problem(p.file, p.line, p.column, p.path,
                                    f"the {variant.name} variant takes {pages} pages, over its budget of "
                                    f"{variant.max_pages}", "shorten the content, use a tighter layout, or raise max_pages"))
-    return Built(handout, variant, data, pages, warnings)
+    return Built(handout, variant, data, pages, warnings, resolved.title)
 
 
 def build(root: Path, names: list[str] | None = None, variants: list[str] | None = None,
@@ -188,7 +189,7 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
             item.handout.clinic.short_name, item.handout.id, item.variant.name, item.variant.language)
         target = out_dir / item.handout.id / name
         output.write_atomic(target, item.data)
-        entries.append(output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages))
+        entries.append(output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages, item.title))
         rebuilt.add((item.handout.id, item.variant.name))
     if entries:
         output.update_manifest(out_dir, entries, rebuilt)
