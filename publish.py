@@ -51,12 +51,30 @@ def main(argv=None) -> int:
     t.add_argument("handout", metavar="HANDOUT", help="handout id")
     t.add_argument("language", metavar="LANG", help="language code, e.g. es")
     t.add_argument("--variant", metavar="NAME", default="", help="variant whose texts to list (default: patient)")
+    sc = commands.add_parser("schema", help="write the JSON Schemas and docs/reference.md",
+                             description="Write schemas/*.schema.json (editor completion and validation for the "
+                                         "YAML files) and docs/reference.md from the declarations in the code.")
+    sc.add_argument("--check", action="store_true", help="only report whether the files are up to date")
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
     from handoutpress.errors import PublishError
 
+    if args.command == "schema":
+        from handoutpress.output import write_atomic
+        from handoutpress.reference import generated
+
+        stale = []
+        for path, text in generated(ROOT).items():
+            if path.exists() and path.read_text("utf-8") == text:
+                continue
+            stale.append(path.relative_to(ROOT))
+            if not args.check:
+                write_atomic(path, text.encode("utf-8"))
+        for path in stale:
+            print(f"{'out of date' if args.check else 'wrote'}: {path}")
+        return 1 if stale and args.check else 0
     if args.command == "translation":
         from handoutpress.build import translation_skeleton
 

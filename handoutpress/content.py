@@ -17,7 +17,7 @@ STATUSES = ("draft", "in-review", "approved")
 
 AUDIENCES = s.ListOf(item=s.Text(pattern=NAME, hint="use lower-case words such as patient, family, clinician"),
                      doc="Only these audiences see this block (empty: everyone)", default=[])
-BLOCK_ID = s.Text(pattern=NAME, doc="A stable name for this block (used to track translations)", default="",
+BLOCK_ID = s.Text(pattern=NAME, doc="A stable name for this block, for reviewers' references", default="",
                   hint="use lower-case letters, digits and -")
 INLINE = s.Text(doc="Text with optional **bold**, *italic*, [link](https://...) and [@source] markup")
 
@@ -28,7 +28,7 @@ def _block():
 
 ITEM = s.Either(doc="A list item: text, or text with nested items", short=INLINE, long=s.Obj(fields={
     "text": INLINE,
-    "items": s.ListOf(item=s.Lazy(target=lambda: ITEM), doc="Nested items", default=[]),
+    "items": s.ListOf(item=s.Lazy(target=lambda: ITEM, name="item"), doc="Nested items", default=[]),
     "audiences": AUDIENCES,
 }))
 BLOCK = s.OneKey(doc="One content block", kinds={

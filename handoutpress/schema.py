@@ -282,6 +282,9 @@ class Either(Spec):
     def json(self):
         return {"anyOf": [self.short.json(), self.long.json()]}
 
+    def describe(self):
+        return f"{self.short.describe()} or mapping"
+
 
 @dataclass(frozen=True, kw_only=True)
 class OneKey(Spec):
@@ -306,18 +309,25 @@ class OneKey(Spec):
         return {"oneOf": [{"type": "object", "properties": {k: s.json()}, "required": [k],
                            "additionalProperties": False} for k, s in self.kinds.items()]}
 
+    def describe(self):
+        return "content block (" + ", ".join(self.kinds) + ")"
+
 
 @dataclass(frozen=True, kw_only=True)
 class Lazy(Spec):
     """Refers to a spec defined later (recursive content: sections hold blocks)."""
 
     target: object = None  # a zero-argument callable returning the spec
+    name: str = "block"  # its entry under $defs in the JSON Schema
 
     def check(self, value, path, ck):
         return self.target().check(value, path, ck)
 
     def json(self):
-        return {"$ref": "#/$defs/block"}
+        return {"$ref": f"#/$defs/{self.name}"}
+
+    def describe(self):
+        return "content block" if self.name == "block" else self.name
 
 
 def _suggest(key, known) -> str:
@@ -339,3 +349,40 @@ def _copy_default(value):
 
 def _jsonable(value) -> bool:
     return isinstance(value, (str, int, float, bool, list, dict)) and value is not None
+
+
+def json_schema(spec: Spec, title: str, defs: dict | None = None) -> dict:
+    """A JSON Schema (draft 2020-12) document for editors: completion, docs on hover, validation."""
+    out = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **spec.json()}
+    if spec.doc:
+        out["description"] = spec.doc
+    if defs:
+        out["$defs"] = {name: d.json() for name, d in defs.items()}
+    return out
+
+
+def reference(spec: Spec, title: str, intro: str = "") -> str:
+    """Markdown reference of every key: type, default and its one-line doc."""
+    lines = [f"## {title}", ""]
+    if intro:
+        lines += [intro, ""]
+    lines += ["| key | type | default | what it is |", "| --- | --- | --- | --- |"]
+    _reference_rows(spec, "", lines, set())
+    return "\n".join(lines) + "\n"
+
+
+def _reference_rows(spec, prefix, lines, seen):
+    fields = spec.fields if isinstance(spec, Obj) else {}
+    if isinstance(spec, Either):
+        fields = spec.long.fields if isinstance(spec.long, Obj) else {}
+    for key, sub in fields.items():
+        name = f"{prefix}{key}"
+        default = "required" if sub.default is REQUIRED else ("" if sub.default in (None, "", [], {}) else
+                                                                f"`{sub.default}`")
+        lines.append(f"| `{name}` | {sub.describe()} | {default} | {sub.doc} |")
+        inner = sub.item if isinstance(sub, ListOf) else sub.value if isinstance(sub, MapOf) else sub
+        if isinstance(inner, (Obj, Either)) and id(inner) not in seen:
+            seen.add(id(inner))
+            child = f"{name}[]." if isinstance(sub, ListOf) else f"{name}.<name>." if isinstance(sub, MapOf) \
+                else f"{name}."
+            _reference_rows(inner, child, lines, seen)
