@@ -50,12 +50,12 @@ def load_translation_for(root: Path, handout, language: str, cache: dict):
         if not path.is_file():
             raise PublishError(Problem(handout.file, None, None, "variants",
                                        f"a {language} variant needs the translation file {_shown(path, root)}",
-                                       f"create it with: python publish.py translation {handout.id} {language}"))
+                                       f"create it with: python publish.py translation {handout.id} {language}", code="translation-file-missing"))
         tr = load_translation(path, _shown(path, root))
         if tr.handout_id != handout.id or tr.language != language:
             raise PublishError(Problem(tr.file, 1, 1, "translation_of",
                                        f"this file translates '{tr.handout_id}' into '{tr.language}', "
-                                       f"not '{handout.id}' into '{language}'", "fix translation_of: and language:"))
+                                       f"not '{handout.id}' into '{language}'", "fix translation_of: and language:", code="translation-mismatch"))
         cache[key] = tr
     return cache[key]
 
@@ -133,7 +133,7 @@ def render_variant(handout, variant, root: Path, themes: dict, fonts_cache: dict
         p = variant.budget_place or variant.place
         raise PublishError(Problem(p.file, p.line, p.column, p.path,
                                    f"the {variant.name} variant takes {pages} pages, over its budget of "
-                                   f"{variant.max_pages}", "shorten the content, use a tighter layout, or raise max_pages"))
+                                   f"{variant.max_pages}", "shorten the content, use a tighter layout, or raise max_pages", code="page-budget"))
     return Built(handout, variant, data, pages, warnings, resolved.title)
 
 
@@ -146,7 +146,7 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
     files, unknown = select(root, names or [])
     for name in unknown:
         report.problems.append(Problem(name, None, None, "", "no such handout",
-                                       "give a handout id (a file name in handouts/ without .yaml) or a path"))
+                                       "give a handout id (a file name in handouts/ without .yaml) or a path", code="handout-unknown"))
     try:
         clinic = load_clinic(root / "handouts" / CLINIC_FILE, _shown(root / "handouts" / CLINIC_FILE, root))
     except PublishError as exc:
@@ -167,7 +167,7 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
                 if not chosen:
                     raise PublishError(Problem(shown, None, None, "variants",
                                                f"no variant named {', '.join(variants)}",
-                                               f"use one of: {', '.join(v.name for v in handout.variants)}"))
+                                               f"use one of: {', '.join(v.name for v in handout.variants)}", code="variant-unknown"))
         except PublishError as exc:
             report.problems += exc.problems
             report.failed.append(shown)
@@ -202,14 +202,14 @@ def translation_skeleton(root: Path, name: str, language: str, variant_name: str
     """The file a translator fills in: every text of the variant (default: the first one) to translate."""
     files, unknown = select(root, [name])
     if unknown:
-        raise PublishError(Problem(name, None, None, "", "no such handout", "give a handout id from handouts/"))
+        raise PublishError(Problem(name, None, None, "", "no such handout", "give a handout id from handouts/", code="handout-unknown"))
     clinic = load_clinic(root / "handouts" / CLINIC_FILE, _shown(root / "handouts" / CLINIC_FILE, root))
     handout = load_handout(files[0], clinic, _shown(files[0], root))
     variant = find_variant(handout, variant_name) if variant_name else next(
         (v for v in handout.variants if v.language == handout.language), handout.variants[0])
     if variant is None:
         raise PublishError(Problem(handout.file, None, None, "variants", f"no variant named {variant_name}",
-                                   f"use one of: {', '.join(v.name for v in handout.variants)}"))
+                                   f"use one of: {', '.join(v.name for v in handout.variants)}", code="variant-unknown"))
     from .translation import skeleton
 
     return translation_file(root, handout.file, handout.id, language), skeleton(handout, resolve(handout, variant),

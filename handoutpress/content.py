@@ -133,7 +133,7 @@ class _Builder:
             self.cited += [(key, path) for key in citations(spans)]
             return spans
         except MarkupError as exc:
-            self.ck.add(path, str(exc), exc.fix)
+            self.ck.add(path, str(exc), exc.fix, code="markup")
             return ()
 
     def blocks(self, items, path):
@@ -186,7 +186,7 @@ class _Builder:
             for r, row in enumerate(rows):
                 if len(row) != want:
                     self.ck.add(path + ("rows", r), f"expected {want} cells, got {len(row)}",
-                                "give every row the same number of cells (write \"\" for an empty one)")
+                                "give every row the same number of cells (write \"\" for an empty one)", code="table-cells")
         return Table(rows, here, header, self.inline(v["caption"], path + ("caption",)),
                      tuple(v["audiences"]), v["id"])
 
@@ -228,14 +228,14 @@ def load_handout(path: Path, clinic: Clinic | None = None, display: str | None =
             place=b.place(vpath), budget_place=b.place(vpath + ("max_pages",)), max_pages=v["max_pages"], title=v["title"], subtitle=v["subtitle"],
             call_to_action=b.callout(v["call_to_action"], vpath + ("call_to_action",)), file_name=v["file_name"]))
     if not variants and not ck.problems:
-        ck.add(("variants",), "no variants declared", "add at least one, e.g. 'patient: {layout: maple-mountain}'")
+        ck.add(("variants",), "no variants declared", "add at least one, e.g. 'patient: {layout: maple-mountain}'", code="variants-missing")
     _check_sources(ck, data, b.cited)
     if layouts is not None:
         for v in variants:
             if v.layout not in layouts:
                 close = difflib.get_close_matches(v.layout, layouts, n=1)
                 ck.add(("variants", v.name, "layout"), f"unknown layout '{v.layout}' (no layouts/{v.layout}.yaml)",
-                       f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(layouts) or 'none yet'}")
+                       f"did you mean '{close[0]}'?" if close else f"use one of: {', '.join(layouts) or 'none yet'}", code="layout-unknown")
     if ck.problems:
         raise PublishError(ck.problems)
     return Handout(id=data["id"], title=data["title"], subtitle=data["subtitle"], language=data["language"],
@@ -257,12 +257,12 @@ def _check_sources(ck, data, cited):
         if not src or not src.get("key"):
             continue
         if src["key"] in keys:
-            ck.add(("sources", i, "key"), f"duplicate source key '{src['key']}'", "give each source its own key")
+            ck.add(("sources", i, "key"), f"duplicate source key '{src['key']}'", "give each source its own key", code="source-duplicate")
         keys.setdefault(src["key"], i)
     for key, path in cited:
         if key not in keys:
             ck.add(path, f"unknown source key '{key}'",
-                   f"add a source with key: {key}, or use one of: {', '.join(keys)}")
+                   f"add a source with key: {key}, or use one of: {', '.join(keys)}", code="citation-unknown")
 
 
 def walk_blocks(blocks):

@@ -14,6 +14,8 @@ class Problem:
     path: str  # YAML path such as "body[3].rows[2]"; "" for the whole file
     message: str
     fix: str = ""
+    code: str = ""  # stable name of the rule, e.g. "schema-unknown-key", "citation-unknown"
+    severity: str = "error"  # error | warning | info
 
     def __str__(self) -> str:
         place = self.file
@@ -40,6 +42,6 @@ class PublishError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def problem(file, line=None, column=None, path="", message="", fix="") -> PublishError:
+def problem(file, line=None, column=None, path="", message="", fix="", code="") -> PublishError:
     """Shorthand for raising a single problem."""
-    return PublishError(Problem(str(file), line, column, path, message, fix))
+    return PublishError(Problem(str(file), line, column, path, message, fix, code))

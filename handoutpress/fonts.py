@@ -35,6 +35,6 @@ def _register(path: Path, theme, role, face) -> str:
     except (TTFError, OSError) as exc:
         file, line, col = theme.origins.get(("fonts", role, face), ("layouts", None, None))
         raise problem(file, line, col, f"fonts.{role}.{face}", f"cannot use font file {path.name}: {exc}",
-                      "use a TrueType (.ttf) font that allows embedding")
+                      "use a TrueType (.ttf) font that allows embedding", code="font-unusable")
     _REGISTERED[path] = name
     return name

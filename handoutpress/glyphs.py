@@ -31,7 +31,7 @@ def missing_in_content(resolved, fonts: dict) -> list[Problem]:
             problems.append(Problem(place.file, place.line, place.column, place.path,
                                     f"the character '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}) "
                                     f"is not in the font {faces['regular']} and would print as a blank box",
-                                    "replace it with a character the font has, or use a font that covers it"))
+                                    "replace it with a character the font has, or use a font that covers it", code="glyph-missing"))
     return problems
 
 
@@ -41,4 +41,4 @@ def missing_in_strings(strings, fonts: dict, where: str) -> list[Problem]:
     bad = sorted({ch for s in strings for ch in s if ch not in _IGNORED and ord(ch) not in available})
     return [Problem(where, None, None, "", f"the character '{ch}' (U+{ord(ch):04X}) is not in the font "
                     f"{fonts['body']['regular']} and would print as a blank box",
-                    "replace it with a character the font has") for ch in bad]
+                    "replace it with a character the font has", code="glyph-missing") for ch in bad]

@@ -127,12 +127,12 @@ class _Merged:
     def __init__(self, origins):
         self.origins = origins
 
-    def problem(self, path, message, fix=""):
+    def problem(self, path, message, fix="", code=""):
         path = tuple(path)
         while path not in self.origins and path:
             path = path[:-1]
         file, line, col = self.origins.get(path, ("?", None, None))
-        return Problem(file, line, col, format_path(path), message, fix)
+        return Problem(file, line, col, format_path(path), message, fix, code)
 
 
 def load_chain(layouts_dir: Path, name: str, display_root: Path | None = None):
@@ -144,12 +144,12 @@ def load_chain(layouts_dir: Path, name: str, display_root: Path | None = None):
         shown = _shown(path, display_root)
         if current in seen:
             raise PublishError(Problem(*via, "extends", f"layouts extend each other in a cycle: "
-                                       f"{' -> '.join(seen + [current])}", "remove one of the extends: lines"))
+                                       f"{' -> '.join(seen + [current])}", "remove one of the extends: lines", code="layout-extends-cycle"))
         if not path.is_file():
             where = via or (shown, None, None)
             raise PublishError(Problem(*where, "extends" if via else "",
                                        f"layout '{current}' not found (no {shown})",
-                                       f"create it or use one of: {', '.join(list_layouts(layouts_dir))}"))
+                                       f"create it or use one of: {', '.join(list_layouts(layouts_dir))}", code="layout-unknown"))
         doc = load(path, shown)
         ck = s.Checker(doc, partial=True)
         LAYOUT.check(doc.data, (), ck)
@@ -227,7 +227,7 @@ def load_theme(root: Path, name: str, fonts_dir: Path | None = None) -> Theme:
         if value and value.startswith("#"):
             palette[key] = HexColor(value)
         elif value is not None:
-            ck.add(("palette", key), f"palette entries must be #RRGGBB, got '{value}'", "write e.g. #1F4E4A")
+            ck.add(("palette", key), f"palette entries must be #RRGGBB, got '{value}'", "write e.g. #1F4E4A", code="schema-colour")
 
     def colour(value, path):
         if value is None:
@@ -235,7 +235,7 @@ def load_theme(root: Path, name: str, fonts_dir: Path | None = None) -> Theme:
         if value.startswith("#"):
             return HexColor(value)
         if value not in palette:
-            ck.add(path, f"unknown colour '{value}'", f"use #RRGGBB or one of the palette names: {', '.join(palette)}")
+            ck.add(path, f"unknown colour '{value}'", f"use #RRGGBB or one of the palette names: {', '.join(palette)}", code="colour-unknown")
             return palette["black"]
         return palette[value]
 
@@ -248,18 +248,18 @@ def load_theme(root: Path, name: str, fonts_dir: Path | None = None) -> Theme:
             path = (fonts_dir / file) if file else None
             if path is None or not _inside(path, fonts_dir) or not path.is_file():
                 ck.add(("fonts", role, face), f"font file '{file}' not found in fonts/",
-                       f"put the file in fonts/ or use one of: {', '.join(sorted(p.name for p in fonts_dir.glob('*.ttf')))}")
+                       f"put the file in fonts/ or use one of: {', '.join(sorted(p.name for p in fonts_dir.glob('*.ttf')))}", code="font-missing")
             faces[face] = path
         families[role] = faces
     if "body" not in families:
-        ck.add(("fonts",), "no 'body' font family", "declare fonts: body: {regular: ..., bold: ..., italic: ..., bold_italic: ...}")
+        ck.add(("fonts",), "no 'body' font family", "declare fonts: body: {regular: ..., bold: ..., italic: ..., bold_italic: ...}", code="font-missing")
 
     styles = {}
     for sname, st in data["styles"].items():
         path = ("styles", sname)
         role = st["font"]
         if role not in families and families:
-            ck.add(path + ("font",), f"unknown font role '{role}'", f"use one of: {', '.join(families)}")
+            ck.add(path + ("font",), f"unknown font role '{role}'", f"use one of: {', '.join(families)}", code="font-role-unknown")
         extra = {}
         for key, value in st.items():
             if key in TEXT_STYLE:
@@ -283,7 +283,7 @@ def load_theme(root: Path, name: str, fonts_dir: Path | None = None) -> Theme:
         logo_path = layouts_dir / logo
         if not _inside(logo_path, layouts_dir) or not logo_path.is_file():
             ck.add(("title_band", "logo"), f"logo file '{logo}' not found in layouts/",
-                   "put the SVG in layouts/ (e.g. layouts/assets/logo.svg) and give its path from there")
+                   "put the SVG in layouts/ (e.g. layouts/assets/logo.svg) and give its path from there", code="logo-missing")
         settings["title_band"] = {**settings["title_band"], "logo_path": logo_path}
     for slot_set in ("header", "footer"):
         for key, source in settings[slot_set].items():
@@ -316,4 +316,4 @@ def _check_template(source, path, ck):
     try:
         compile_template(source)
     except jinja2.TemplateError as exc:
-        ck.add(path, f"template error: {exc}", "check the {{ }} and {% %} markers")
+        ck.add(path, f"template error: {exc}", "check the {{ }} and {% %} markers", code="template")

@@ -24,8 +24,8 @@ class Checker:
         self.problems = []
         self.partial = partial  # checking one file of a chain: nothing is required, no defaults
 
-    def add(self, path, message, fix=""):
-        self.problems.append(self.place.problem(path, message, fix))
+    def add(self, path, message, fix="", code="schema"):
+        self.problems.append(self.place.problem(path, message, fix, code))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,15 +59,15 @@ class Text(Spec):
         if isinstance(value, (int, float)) and not isinstance(value, bool) and not self.choices:
             value = str(value)  # "version: 1.2" is text to an author
         if not isinstance(value, str):
-            ck.add(path, f"expected text, got {_type_name(value)}", 'put the value in quotes')
+            ck.add(path, f"expected text, got {_type_name(value)}", 'put the value in quotes', "schema-type")
             return None
         if self.nonempty and not value.strip():
-            ck.add(path, "must not be empty", self.hint or "write a value")
+            ck.add(path, "must not be empty", self.hint or "write a value", "schema-empty")
         elif self.choices and value not in self.choices:
             ck.add(path, f"'{value}' is not one of {', '.join(self.choices)}",
-                   f"use one of {', '.join(self.choices)}")
+                   f"use one of {', '.join(self.choices)}", "schema-choice")
         elif self.pattern and not re.fullmatch(self.pattern, value):
-            ck.add(path, f"'{value}' is not in the expected form", self.hint or f"match {self.pattern}")
+            ck.add(path, f"'{value}' is not in the expected form", self.hint or f"match {self.pattern}", "schema-pattern")
         return value
 
     def json(self):
@@ -91,10 +91,11 @@ class Number(Spec):
     def check(self, value, path, ck):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (self.integer and isinstance(value, float)):
             ck.add(path, f"expected {'a whole number' if self.integer else 'a number'}, got {_type_name(value)}",
-                   "write a plain number")
+                   "write a plain number", "schema-type")
             return None
         if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
-            ck.add(path, f"{value} is outside {self.minimum} to {self.maximum}", "choose a value in that range")
+            ck.add(path, f"{value} is outside {self.minimum} to {self.maximum}", "choose a value in that range",
+                   "schema-range")
         return value
 
     def json(self):
@@ -113,7 +114,7 @@ class Number(Spec):
 class Boolean(Spec):
     def check(self, value, path, ck):
         if not isinstance(value, bool):
-            ck.add(path, f"expected true or false, got {_type_name(value)}", "write true or false")
+            ck.add(path, f"expected true or false, got {_type_name(value)}", "write true or false", "schema-type")
             return None
         return value
 
@@ -131,10 +132,11 @@ class Length(Spec):
         elif isinstance(value, str) and (m := _LENGTH.match(value)):
             points = float(m.group(1)) * _UNITS[m.group(2)]
         else:
-            ck.add(path, f"'{value}' is not a length", "write a number of points, or e.g. 12pt, 0.75in, 2cm, 18mm")
+            ck.add(path, f"'{value}' is not a length", "write a number of points, or e.g. 12pt, 0.75in, 2cm, 18mm",
+                   "schema-length")
             return None
         if points < self.minimum:
-            ck.add(path, f"{value} is less than {self.minimum} pt", "use a larger value")
+            ck.add(path, f"{value} is less than {self.minimum} pt", "use a larger value", "schema-range")
         return points
 
     def json(self):
@@ -150,7 +152,7 @@ class Colour(Spec):
 
     def check(self, value, path, ck):
         if not isinstance(value, str) or not (_HEX.match(value) or _NAME.match(value)):
-            ck.add(path, f"'{value}' is not a colour", "write #RRGGBB (e.g. #1F4E4A) or a palette name")
+            ck.add(path, f"'{value}' is not a colour", "write #RRGGBB (e.g. #1F4E4A) or a palette name", "schema-colour")
             return None
         return value
 
@@ -171,7 +173,7 @@ class Date(Spec):
                 return _dt.date.fromisoformat(value).isoformat()
             except ValueError:
                 pass
-        ck.add(path, f"'{value}' is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-26")
+        ck.add(path, f"'{value}' is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-26", "schema-date")
         return None
 
     def json(self):
@@ -188,10 +190,12 @@ class ListOf(Spec):
 
     def check(self, value, path, ck):
         if not isinstance(value, list):
-            ck.add(path, f"expected a list, got {_type_name(value)}", "start each entry on its own line with '- '")
+            ck.add(path, f"expected a list, got {_type_name(value)}", "start each entry on its own line with '- '",
+                   "schema-type")
             return []
         if len(value) < self.min_items:
-            ck.add(path, f"needs at least {self.min_items} entries, got {len(value)}", "add the missing entries")
+            ck.add(path, f"needs at least {self.min_items} entries, got {len(value)}", "add the missing entries",
+                   "schema-min-items")
         return [self.item.check(v, path + (i,), ck) for i, v in enumerate(value)]
 
     def json(self):
@@ -208,12 +212,13 @@ class MapOf(Spec):
 
     def check(self, value, path, ck):
         if not isinstance(value, dict):
-            ck.add(path, f"expected a mapping, got {_type_name(value)}", "write 'name: value' entries")
+            ck.add(path, f"expected a mapping, got {_type_name(value)}", "write 'name: value' entries", "schema-type")
             return {}
         out = {}
         for key, v in value.items():
             if not re.fullmatch(self.key_pattern, str(key)):
-                ck.add(path + (key,), f"'{key}' is not a valid name", "use lower-case letters, digits, - and _")
+                ck.add(path + (key,), f"'{key}' is not a valid name", "use lower-case letters, digits, - and _",
+                       "schema-pattern")
             out[key] = self.value.check(v, path + (key,), ck)
         return out
 
@@ -233,13 +238,13 @@ class Obj(Spec):
     def check(self, value, path, ck):
         defaults = not ck.partial
         if not isinstance(value, dict):
-            ck.add(path, f"expected a mapping, got {_type_name(value)}", "write 'key: value' entries")
+            ck.add(path, f"expected a mapping, got {_type_name(value)}", "write 'key: value' entries", "schema-type")
             return None
         out = {}
         for key, v in value.items():
             spec = self.fields.get(key)
             if spec is None:
-                ck.add(path + (key,), f"unknown key '{key}'", _suggest(key, self.fields))
+                ck.add(path + (key,), f"unknown key '{key}'", _suggest(key, self.fields), "schema-unknown-key")
                 continue
             out[key] = spec.check(v, path + (key,), ck)
         for key, spec in self.fields.items():
@@ -247,7 +252,7 @@ class Obj(Spec):
                 continue
             if spec.default is REQUIRED:
                 if defaults:
-                    ck.add(path, f"missing required key '{key}'", f"add '{key}:' ({spec.doc})")
+                    ck.add(path, f"missing required key '{key}'", f"add '{key}:' ({spec.doc})", "schema-missing-key")
             elif defaults and self.fill_defaults:
                 # defaults go through the spec too, so "0.7in" becomes points and {} gets its own defaults
                 default = _copy_default(spec.default)
@@ -296,12 +301,12 @@ class OneKey(Spec):
         if not isinstance(value, dict) or len(value) != 1:
             got = f"keys {', '.join(map(str, value))}" if isinstance(value, dict) else _type_name(value)
             ck.add(path, f"a block must have exactly one kind key, got {got}",
-                   f"start the block with one of: {', '.join(self.kinds)}")
+                   f"start the block with one of: {', '.join(self.kinds)}", "schema-block-kind")
             return None
         (kind, body), = value.items()
         spec = self.kinds.get(kind)
         if spec is None:
-            ck.add(path + (kind,), f"unknown block kind '{kind}'", _suggest(kind, self.kinds))
+            ck.add(path + (kind,), f"unknown block kind '{kind}'", _suggest(kind, self.kinds), "schema-block-kind")
             return None
         return {"kind": kind, "value": spec.check(body, path + (kind,), ck)}
 

@@ -84,12 +84,12 @@ def load_translation(path: Path, display: str | None = None) -> Translation:
         key = " ".join(pair["source"].split())
         if key in seen:
             ck.add(("texts", i, "source"), "this English text is translated twice",
-                   f"keep one of the two entries (the other is at line {seen[key]})")
+                   f"keep one of the two entries (the other is at line {seen[key]})", code="translation-duplicate")
         seen[key] = line
         try:
             parsed = parse_inline(pair["text"])
         except MarkupError as exc:
-            ck.add(("texts", i, "text"), str(exc), exc.fix)
+            ck.add(("texts", i, "text"), str(exc), exc.fix, code="markup")
             continue
         pairs.append(Pair(key, parsed, place))
     if ck.problems or data is None:
@@ -162,13 +162,13 @@ def stale_problems(tr: _Translator, translation: Translation) -> list[Problem]:
             problems.append(Problem(bp.file, bp.line, bp.column, bp.path,
                                     f"stale translation: the English text changed since it was translated "
                                     f"(now at {place.file}:{place.line}, {place.path})",
-                                    "translate the new English text and update `source:` to match it"))
+                                    "translate the new English text and update `source:` to match it", code="translation-stale"))
             unused.remove(best)
         else:
             problems.append(Problem(place.file, place.line, place.column, place.path,
                                     f"no {translation.language} translation for: {key[:70]}"
                                     + ("..." if len(key) > 70 else ""),
-                                    f"add it to {translation.file} under texts: (source: and text:)"))
+                                    f"add it to {translation.file} under texts: (source: and text:)", code="translation-missing"))
     return problems
 
 

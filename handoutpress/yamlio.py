@@ -40,9 +40,9 @@ class Doc:
             path = path[:-1]
         return self.marks.get(path, (None, None))
 
-    def problem(self, path: Path_, message: str, fix: str = "") -> Problem:
+    def problem(self, path: Path_, message: str, fix: str = "", code: str = "") -> Problem:
         line, col = self.where(path)
-        return Problem(self.file, line, col, format_path(path), message, fix)
+        return Problem(self.file, line, col, format_path(path), message, fix, code)
 
 
 class _Loader(yaml.SafeLoader):
@@ -60,16 +60,16 @@ def _convert(doc: Doc, node, path: Path_, problems: list[Problem]):
         out = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(Problem(doc.file, *_mark(key_node), _fmt(path), "a key must be plain text"))
+                problems.append(Problem(doc.file, *_mark(key_node), _fmt(path), "a key must be plain text", code="yaml-key"))
                 continue
             key = key_node.value
             if key == "<<":
                 problems.append(Problem(doc.file, *_mark(key_node), _fmt(path),
-                                        "merge keys (<<) are not supported", "write the values out in full"))
+                                        "merge keys (<<) are not supported", "write the values out in full", code="yaml-merge-key"))
                 continue
             if key in out:
                 problems.append(Problem(doc.file, *_mark(key_node), _fmt(path + (key,)),
-                                        f"duplicate key '{key}'", "remove one of the two entries"))
+                                        f"duplicate key '{key}'", "remove one of the two entries", code="yaml-duplicate-key"))
                 continue
             out[key] = _convert(doc, value_node, path + (key,), problems)
             doc.marks.setdefault(path + (key,), _mark(value_node))
@@ -96,10 +96,10 @@ def load(path: Path | str, display: str | None = None) -> Doc:
         size = path.stat().st_size
     except OSError as exc:
         raise PublishError(Problem(name, None, None, "", f"cannot read the file ({exc.strerror})",
-                                   "check the file name and that it exists"))
+                                   "check the file name and that it exists", code="file-missing"))
     if size > MAX_BYTES:
         raise PublishError(Problem(name, None, None, "", f"the file is {size:,} bytes, over the {MAX_BYTES:,} limit",
-                                   "split it or remove what does not belong"))
+                                   "split it or remove what does not belong", code="yaml-too-large"))
     doc = Doc(name, None)
     problems: list[Problem] = []
     try:
@@ -114,15 +114,15 @@ def load(path: Path | str, display: str | None = None) -> Doc:
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         what = exc.problem or exc.context or "invalid YAML"
         raise PublishError(Problem(name, line, col, "", f"YAML syntax error: {what}",
-                                   "check indentation, colons and quotes on this line"))
+                                   "check indentation, colons and quotes on this line", code="yaml-syntax"))
     except yaml.reader.ReaderError as exc:
         raise PublishError(_reader_problem(path, name, exc))
     except yaml.YAMLError as exc:
-        raise PublishError(Problem(name, None, None, "", f"YAML error: {exc}", "check the file's syntax"))
+        raise PublishError(Problem(name, None, None, "", f"YAML error: {exc}", "check the file's syntax", code="yaml-syntax"))
     except UnicodeDecodeError:
-        raise PublishError(Problem(name, None, None, "", "the file is not UTF-8 text", "save it as UTF-8"))
+        raise PublishError(Problem(name, None, None, "", "the file is not UTF-8 text", "save it as UTF-8", code="yaml-encoding"))
     if root is None:
-        raise PublishError(Problem(name, 1, 1, "", "the file is empty", "add the required keys"))
+        raise PublishError(Problem(name, 1, 1, "", "the file is empty", "add the required keys", code="yaml-empty"))
     doc.data = _convert(doc, root, (), problems)
     if problems:
         raise PublishError(problems)
@@ -143,7 +143,7 @@ def _reader_problem(path: Path, name: str, exc) -> Problem:
         fix = "delete it or retype this line"
     line = text.count(nl, 0, at) + 1
     column = at - (text.rfind(nl, 0, at) + 1) + 1
-    return Problem(name, line, column, "", message, fix)
+    return Problem(name, line, column, "", message, fix, code="yaml-encoding")
 
 
 def _compose_without_aliases(loader: _Loader, name: str):
@@ -156,12 +156,12 @@ def _compose_without_aliases(loader: _Loader, name: str):
             m = event.start_mark
             raise PublishError(Problem(name, m.line + 1, m.column + 1, "",
                                        "YAML anchors and aliases (& and *) are not supported",
-                                       "write the value out in full"))
+                                       "write the value out in full", code="yaml-alias"))
         if isinstance(event, yaml.DocumentStartEvent) and any(
                 isinstance(e, yaml.DocumentStartEvent) for e in events):
             m = event.start_mark
             raise PublishError(Problem(name, m.line + 1, m.column + 1, "",
-                                       "the file holds more than one YAML document", "keep one document per file"))
+                                       "the file holds more than one YAML document", "keep one document per file", code="yaml-documents"))
         events.append(loader.get_event())
     replay = _Replay(events)
     return replay.compose()

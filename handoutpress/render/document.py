@@ -223,7 +223,7 @@ def _layout_problem(resolved, flowables, exc) -> Problem:
         what = "something"
     return Problem(place.file, place.line, place.column, place.path,
                    f"{what} is taller than a page and cannot be split (variant {resolved.variant.name})",
-                   "shorten the cell or paragraph, or split it into smaller blocks")
+                   "shorten the cell or paragraph, or split it into smaller blocks", code="block-too-tall")
 
 
 def _flowables(story):
