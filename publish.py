@@ -51,6 +51,13 @@ def main(argv=None) -> int:
     t.add_argument("handout", metavar="HANDOUT", help="handout id")
     t.add_argument("language", metavar="LANG", help="language code, e.g. es")
     t.add_argument("--variant", metavar="NAME", default="", help="variant whose texts to list (default: patient)")
+    ch = commands.add_parser("check", help="check content and layouts before printing",
+                             description="Check handouts, the clinic file and layouts: schema, citations, missing "
+                                         "glyphs, reading level, page budgets, contrast, type sizes, clinic details, "
+                                         "crisis-line text, review dates and translations. Nothing is written.")
+    ch.add_argument("handouts", nargs="*", metavar="HANDOUT", help="handout ids or paths; default: all")
+    ch.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
+    ch.add_argument("--strict", action="store_true", help="warnings fail the check too (exit 1)")
     sc = commands.add_parser("schema", help="write the JSON Schemas and docs/reference.md",
                              description="Write schemas/*.schema.json (editor completion and validation for the "
                                          "YAML files) and docs/reference.md from the declarations in the code.")
@@ -61,6 +68,13 @@ def main(argv=None) -> int:
         return 2
     from handoutpress.errors import PublishError
 
+    if args.command == "check":
+        from handoutpress.check import run
+        from handoutpress.report import as_json, as_text
+
+        result = run(ROOT, args.handouts)
+        print(as_json(result) if args.format == "json" else as_text(result), end="")
+        return 1 if result.errors or (args.strict and result.warnings) else 0
     if args.command == "schema":
         from handoutpress.output import write_atomic
         from handoutpress.reference import generated
@@ -97,7 +111,7 @@ def main(argv=None) -> int:
 
     report = build(ROOT, args.handouts, args.variant, args.out)
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {warning}  [{warning.code}]", file=sys.stderr)
     for entry in report.written:
         print(f"wrote {entry['path']}  ({entry['pages']} pages, {entry['bytes'] // 1024} KB, {entry['status']})")
     for problem in report.problems:

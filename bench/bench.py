@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handoutpress.build import CLINIC_FILE, render_variant  # noqa: E402
+from handoutpress.build import CLINIC_FILE, Caches, render_variant  # noqa: E402
 from handoutpress.content import load_clinic, load_handout  # noqa: E402
 from handoutpress.render import tagging  # noqa: E402
 
@@ -46,10 +46,10 @@ def bench_tagging(repeat: int = 40) -> list[tuple]:
     clinic = load_clinic(ROOT / "handouts" / CLINIC_FILE)
     handout = load_handout(ROOT / "handouts" / "benzodiazepines.yaml", clinic)
     variant = next(v for v in handout.variants if v.name == "patient")
-    themes, fonts = {}, {}
+    caches = Caches()
 
     def run():
-        return render_variant(handout, variant, ROOT, themes, fonts)
+        return render_variant(handout, variant, ROOT, caches)
 
     tagged_bytes = len(run().data)
     with untagged():

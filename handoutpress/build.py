@@ -19,15 +19,16 @@ class Built:
     variant: object
     data: bytes
     pages: int
-    warnings: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # Problems of severity warning for this variant
     title: str = ""  # as printed in this variant (its own, or translated)
+    reading: object = None
 
 
 @dataclass
 class Report:
     written: list = field(default_factory=list)  # manifest entries
     problems: list = field(default_factory=list)  # Problem
-    warnings: list = field(default_factory=list)  # str
+    warnings: list = field(default_factory=list)  # Problems of severity warning, each once
     failed: list = field(default_factory=list)  # handout files not published
 
 
@@ -85,56 +86,107 @@ def select(root: Path, names: list[str]) -> tuple[list[Path], list[str]]:
     return chosen, unknown
 
 
-def render_variant(handout, variant, root: Path, themes: dict, fonts_cache: dict,
-                   translations: dict | None = None) -> Built:
-    """One variant, from model to finished PDF bytes (nothing written)."""
-    from .citations import format_source
-    from .fonts import register_families
-    from .glyphs import missing_in_content, missing_in_strings
-    from .layout import load_theme
-    from .render.document import render
-    from .render.finish import finish
+@dataclass
+class Caches:
+    """What one run loads once and shares between variants."""
 
-    if variant.layout not in themes:
+    themes: dict = field(default_factory=dict)  # layout name -> Theme, or the PublishError it raised
+    fonts: dict = field(default_factory=dict)  # layout name -> registered font names by role
+    translations: dict = field(default_factory=dict)
+    theme_checks: dict = field(default_factory=dict)  # layout name -> contrast and type-size problems
+
+
+@dataclass
+class Checked:
+    """One variant resolved (and translated) with every check that needs no rendering."""
+
+    resolved: object
+    theme: object
+    keywords: tuple
+    problems: list  # errors and warnings
+    reading: object  # readability.Reading, or None when not scored
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.severity != "error"]
+
+
+def _theme(root: Path, name: str, caches: Caches):
+    from .check import theme_problems
+    from .fonts import register_families
+    from .layout import load_theme
+
+    if name not in caches.themes:
         try:
-            themes[variant.layout] = load_theme(root, variant.layout)
+            caches.themes[name] = load_theme(root, name)
         except PublishError as exc:
-            themes[variant.layout] = exc  # a broken layout is reported once, not once per variant
+            caches.themes[name] = exc  # a broken layout is reported once, not once per variant
             raise
-    theme = themes[variant.layout]
+        caches.fonts[name] = register_families(caches.themes[name])
+        caches.theme_checks[name] = theme_problems(caches.themes[name])
+    theme = caches.themes[name]
     if isinstance(theme, PublishError):
         raise PublishError([])
-    if theme.name not in fonts_cache:
-        fonts_cache[theme.name] = register_families(theme)
+    return theme
+
+
+def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> Checked:
+    """Resolve one variant and run the checks that need no rendering (raises only for a broken layout)."""
+    import datetime as _dt
+
+    from .check import variant_problems
+    from .citations import format_source
+    from .glyphs import missing_in_content, missing_in_strings
+
+    theme = _theme(root, variant.layout, caches)
+    fonts = caches.fonts[variant.layout]
     resolved = resolve(handout, variant)
-    warnings, keywords = [], handout.keywords
+    problems, keywords = [], handout.keywords
     if variant.language != handout.language:
         from .translation import translate
 
-        tr = load_translation_for(root, handout, variant.language, translations if translations is not None else {})
+        tr = load_translation_for(root, handout, variant.language, caches.translations)
         resolved, stale = translate(resolved, tr)
-        if stale:
-            raise PublishError(stale)
+        problems += stale
         keywords = tr.keywords or keywords
         if tr.source_version != handout.version:
-            warnings.append(f"{tr.file}: translated from version {tr.source_version} of {handout.file}, "
-                            f"which is now version {handout.version}; have the translation reviewed")
-    missing = missing_in_content(resolved, fonts_cache[theme.name])
-    missing += missing_in_strings([resolved.title, resolved.subtitle] + [format_source(s) for _, s in resolved.sources],
-                                  fonts_cache[theme.name], handout.file)
-    if missing:
-        raise PublishError(missing)
-    raw, tagger, doc_node = render(resolved, theme, fonts_cache[theme.name], handout.clinic)
+            problems.append(Problem(tr.file, 1, 1, "source_version",
+                                    f"translated from version {tr.source_version} of {handout.file}, which is now "
+                                    f"version {handout.version}", "have the translation reviewed and update "
+                                    "source_version", code="translation-version", severity="warning"))
+    problems += missing_in_content(resolved, fonts)
+    problems += missing_in_strings([resolved.title, resolved.subtitle] + [format_source(s) for _, s in resolved.sources],
+                                   fonts, handout.file)
+    more, reading = variant_problems(resolved, today or _dt.date.today())
+    problems += more + caches.theme_checks[variant.layout]
+    return Checked(resolved, theme, keywords, problems, reading)
+
+
+def render_variant(handout, variant, root: Path, caches: Caches, checked: Checked | None = None) -> Built:
+    """One variant, from model to finished PDF bytes (nothing written); refuses one with errors."""
+    from .render.document import render
+    from .render.finish import finish
+
+    checked = checked or check_variant(handout, variant, root, caches)
+    if checked.errors:
+        raise PublishError(checked.errors)
+    resolved = checked.resolved
+    raw, tagger, doc_node = render(resolved, checked.theme, caches.fonts[variant.layout], handout.clinic)
     meta = {"title": resolved.title, "author": handout.clinic.name, "subject": resolved.subtitle or resolved.title,
-            "keywords": ", ".join(keywords), "lang": variant.language, "date": variant.review.reviewed}
+            "keywords": ", ".join(checked.keywords), "lang": variant.language, "date": variant.review.reviewed}
     data = finish(raw, tagger, doc_node, meta)
     pages = tagger.canvas.getPageNumber() - (0 if tagger.canvas._code else 1)
     if variant.max_pages and pages > variant.max_pages:
         p = variant.budget_place or variant.place
         raise PublishError(Problem(p.file, p.line, p.column, p.path,
                                    f"the {variant.name} variant takes {pages} pages, over its budget of "
-                                   f"{variant.max_pages}", "shorten the content, use a tighter layout, or raise max_pages", code="page-budget"))
-    return Built(handout, variant, data, pages, warnings, resolved.title)
+                                   f"{variant.max_pages}", "shorten the content, use a tighter layout, or raise "
+                                   "max_pages", code="page-budget"))
+    return Built(handout, variant, data, pages, checked.warnings, resolved.title, checked.reading)
 
 
 def build(root: Path, names: list[str] | None = None, variants: list[str] | None = None,
@@ -152,11 +204,14 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
     except PublishError as exc:
         report.problems += exc.problems
         return report
-    for contact in (clinic.phone, clinic.web, clinic.email, clinic.address):
-        if contact and contact.placeholder:
-            report.warnings.append(f"{clinic.file}: {contact.kind} '{contact.value}' is a placeholder; "
-                                   "replace it with the clinic's real details")
-    themes, fonts_cache, translations, built, rebuilt = {}, {}, {}, [], set()
+    from .check import clinic_problems, uncited_sources
+
+    clinic_checks = clinic_problems(root / "handouts" / CLINIC_FILE, clinic.file)
+    report.warnings += [p for p in clinic_checks if p.severity != "error"]
+    if any(p.severity == "error" for p in clinic_checks):
+        report.problems += [p for p in clinic_checks if p.severity == "error"]  # every handout prints these
+        return report
+    caches, built, rebuilt = Caches(), [], set()
     for path in files:
         shown = _shown(path, root)
         try:
@@ -172,15 +227,18 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
             report.problems += exc.problems
             report.failed.append(shown)
             continue
+        report.warnings += uncited_sources(handout)
         # a variant that fails (page budget, stale translation...) is skipped; the others still publish
         for variant in chosen:
             try:
-                result = render_variant(handout, variant, root, themes, fonts_cache, translations)
+                checked = check_variant(handout, variant, root, caches)
+                report.warnings += checked.warnings
+                result = render_variant(handout, variant, root, caches, checked)
             except PublishError as exc:
                 report.problems += exc.problems
                 report.failed.append(f"{shown} ({variant.name})")
                 continue
-            report.warnings += result.warnings
+            result.warnings = clinic_checks + result.warnings
             built.append(result)
     # everything is rendered before anything is written
     entries = []
@@ -189,12 +247,14 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
             item.handout.clinic.short_name, item.handout.id, item.variant.name, item.variant.language)
         target = out_dir / item.handout.id / name
         output.write_atomic(target, item.data)
-        entries.append(output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages, item.title))
+        entries.append(output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages, item.title,
+                                    item.reading, item.warnings))
         rebuilt.add((item.handout.id, item.variant.name))
     if entries:
         output.update_manifest(out_dir, entries, rebuilt)
     report.written = entries
     report.problems = list(dict.fromkeys(report.problems))  # a shared parent layout fails once, not per child
+    report.warnings = list(dict.fromkeys(report.warnings))
     return report
 
 

@@ -82,6 +82,8 @@ VARIANT = s.Obj(doc="One printed version of the handout", fields={
     "review": s.Obj(doc="Review status of this variant (default: the handout's)", fields=REVIEW.fields,
                     default=None),
     "max_pages": s.Number(integer=True, minimum=1, doc="Page budget", default=None),
+    "max_grade": s.Number(minimum=1, maximum=20, default=None,
+                          doc="Highest reading grade (Flesch-Kincaid and SMOG) before check warns; empty: not checked"),
     "title": s.Text(doc="Title for this variant", default=""),
     "subtitle": s.Text(doc="Subtitle for this variant", default=""),
     "call_to_action": s.Obj(doc="Call to action for this variant", fields=CALLOUT.fields, default=None),
@@ -225,7 +227,8 @@ def load_handout(path: Path, clinic: Clinic | None = None, display: str | None =
         variants.append(Variant(
             name=name, audience=v["audience"], language=v["language"] or data.get("language") or "en",
             layout=v["layout"], review=_review(v["review"]) if v.get("review") else review,
-            place=b.place(vpath), budget_place=b.place(vpath + ("max_pages",)), max_pages=v["max_pages"], title=v["title"], subtitle=v["subtitle"],
+            place=b.place(vpath), budget_place=b.place(vpath + ("max_pages",)), max_pages=v["max_pages"],
+            max_grade=v["max_grade"], grade_place=b.place(vpath + ("max_grade",)), title=v["title"], subtitle=v["subtitle"],
             call_to_action=b.callout(v["call_to_action"], vpath + ("call_to_action",)), file_name=v["file_name"]))
     if not variants and not ck.problems:
         ck.add(("variants",), "no variants declared", "add at least one, e.g. 'patient: {layout: maple-mountain}'", code="variants-missing")

@@ -169,6 +169,8 @@ class Variant:
     call_to_action: Callout | None = None
     file_name: str = ""  # file name (without .pdf) when the default does not suit, e.g. in Spanish
     budget_place: Place | None = None  # where max_pages is written, for the over-budget error
+    max_grade: float | None = None  # highest reading grade before `check` warns; None: not checked
+    grade_place: Place | None = None
 
 
 @dataclass(frozen=True)

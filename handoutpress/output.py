@@ -54,13 +54,17 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def entry(handout, variant, out_dir: Path, path: Path, data: bytes, pages: int, title: str = "") -> dict:
+def entry(handout, variant, out_dir: Path, path: Path, data: bytes, pages: int, title: str = "",
+          reading=None, warnings=()) -> dict:
     return {"handout": handout.id, "variant": variant.name, "audience": variant.audience,
             "language": variant.language, "status": variant.review.status,
             "path": path.relative_to(out_dir).as_posix(), "pages": pages, "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest(), "title": title or handout.title, "version": handout.version,
             "reviewed": variant.review.reviewed, "reviewer": variant.review.reviewer,
-            "credentials": variant.review.credentials, "next_review": _next(variant), "layout": variant.layout}
+            "credentials": variant.review.credentials, "next_review": _next(variant), "layout": variant.layout,
+            "reading": {"fk_grade": round(reading.fk_grade, 1), "smog": round(reading.smog, 1),
+                        "max_grade": variant.max_grade} if reading else None,
+            "warnings": [f"{w.code}: {w}" for w in warnings]}
 
 
 def _next(variant) -> str:

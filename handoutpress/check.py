@@ -1,0 +1,217 @@
+"""Content and layout QA: the checks `publish.py check` reports and `build` runs first.
+
+Each check is a small function returning Problems with a stable code, a severity and a place.
+Checks that need the laid-out PDF (page budget, glyphs, blocks taller than a page, stale
+translations) come from rendering the variant in memory, exactly as `build` does.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlparse
+
+from .content import block_texts, walk_blocks
+from .errors import Problem, PublishError
+from .labels import next_review
+from .model import plain
+
+PHONE = re.compile(r"^(\+1[ -])?(\(\d{3}\) |\d{3}[-. ])\d{3}[-. ]\d{4}$")
+PLACEHOLDER_PHONE = re.compile(r"555[-. ]?01\d\d")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+PRESS_3 = re.compile(r"\b(press|presione|oprima|marque)\s*(the\s+)?(number\s+)?3\b", re.I)
+SCORED_LANGUAGES = ("en",)  # Flesch-Kincaid and SMOG are English formulas
+
+
+@dataclass
+class CheckResult:
+    problems: list = field(default_factory=list)
+    reading: dict = field(default_factory=dict)  # (handout id, variant) -> Reading, or None when not scored
+    max_grade: dict = field(default_factory=dict)  # (handout id, variant) -> the variant's maximum
+    files: set = field(default_factory=set)
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def _warn(problem: Problem) -> Problem:
+    return replace(problem, severity="warning")
+
+
+# ---- the clinic file ------------------------------------------------------------------------
+def clinic_problems(clinic_path: Path, shown: str) -> list[Problem]:
+    """Phone numbers, web and e-mail addresses well formed; placeholders reported."""
+    from .yamlio import load
+
+    doc = load(clinic_path, shown)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    out = []
+    for key in ("phone", "web", "email", "address"):
+        entry = data.get(key)
+        if not isinstance(entry, dict):
+            continue
+        value, link = str(entry.get("value", "")), str(entry.get("link", ""))
+        at = (key, "value")
+        if key == "phone":
+            if not PHONE.match(value):
+                out.append(doc.problem(at, f"'{value}' is not a phone number in the form (555) 555-0123",
+                                       "write it as (NNN) NNN-NNNN", "clinic-phone"))
+            digits = re.sub(r"\D", "", value)
+            if link and re.sub(r"\D", "", link).removeprefix("1") != digits.removeprefix("1"):
+                out.append(doc.problem((key, "link"), f"the link '{link}' does not dial {value}",
+                                       f"write tel:+1-{digits[-10:-7]}-{digits[-7:-4]}-{digits[-4:]}",
+                                       "clinic-phone"))
+        if key == "web":
+            url = urlparse(link or value)
+            if url.scheme != "https" or "." not in url.netloc:
+                out.append(doc.problem((key, "link") if link else at, f"'{link or value}' is not an https address",
+                                       "write the full address, e.g. https://clinic.example.org/", "clinic-url"))
+        if key == "email" and not EMAIL.match(value):
+            out.append(doc.problem(at, f"'{value}' is not an e-mail address", "write it as name@domain.org",
+                                   "clinic-email"))
+        if entry.get("placeholder") or PLACEHOLDER_PHONE.search(value) or "example." in value:
+            out.append(_warn(doc.problem(at, f"{key} '{value}' is a placeholder",
+                                         "replace it with the clinic's real details and set placeholder: false",
+                                         "clinic-placeholder")))
+    return out
+
+
+# ---- one handout, one variant -----------------------------------------------------------------
+def _texts(resolved):
+    blocks = resolved.blocks + ((resolved.call_to_action,) if resolved.call_to_action else ())
+    for block in walk_blocks(blocks):
+        for inline in block_texts(block):
+            yield block.place, plain(inline)
+
+
+def crisis_problems(resolved) -> list[Problem]:
+    """The 988 Lifeline's 'press 3' option ended in July 2025: text offering it is wrong."""
+    out = []
+    for place, text in _texts(resolved):
+        if "988" in text and PRESS_3.search(text):
+            out.append(Problem(place.file, place.line, place.column, place.path,
+                               "offers 'press 3' for the 988 Lifeline; that option ended in July 2025",
+                               "remove it; say: call or text 988, or chat at 988lifeline.org", code="crisis-press-3"))
+    return out
+
+
+def review_problems(handout, variant, today: _dt.date) -> list[Problem]:
+    """Approved variants name their reviewer and date, and are not past their next review."""
+    review, place = variant.review, variant.place
+    if review.status != "approved":
+        return []
+    if not review.reviewed or not review.reviewer:
+        return [Problem(place.file, place.line, place.column, place.path + ".review",
+                        "approved without a review date and reviewer",
+                        "add reviewed: YYYY-MM-DD and reviewer: (with credentials) to the review",
+                        code="review-incomplete")]
+    due = next_review(review.reviewed)
+    if _dt.date.fromisoformat(due) < today:
+        return [Problem(place.file, place.line, place.column, place.path + ".review",
+                        f"approved content is past its next review ({due}, 24 months after {review.reviewed})",
+                        "have a clinician review it again and update reviewed:", code="review-overdue",
+                        severity="warning")]
+    return []
+
+
+def reading_problems(resolved, reading) -> list[Problem]:
+    """Above the variant's maximum grade: a warning that lists the hardest sentences with their lines."""
+    limit = resolved.variant.max_grade
+    if reading is None or limit is None or max(reading.fk_grade, reading.smog) <= limit:
+        return []
+    p = resolved.variant.grade_place or resolved.variant.place
+    hardest = "; ".join(f"line {s.place.line}: \"{s.text[:60]}{'...' if len(s.text) > 60 else ''}\""
+                        for s in reading.hardest[:3])
+    return [Problem(p.file, p.line, p.column, p.path,
+                    f"reading level of the {resolved.variant.name} variant is Flesch-Kincaid grade "
+                    f"{reading.fk_grade:.1f}, SMOG {reading.smog:.1f}, above its maximum of {limit:g}. "
+                    f"Hardest sentences: {hardest}",
+                    "use shorter sentences and everyday words (aim for grade 6)", code="reading-level",
+                    severity="warning")]
+
+
+def uncited_sources(handout) -> list[Problem]:
+    """Sources that no variant cites: listed nowhere, probably a leftover or a missing citation."""
+    from .variants import resolve
+
+    cited = set()
+    for variant in handout.variants:
+        cited.update(resolve(handout, variant).numbers)
+    return [Problem(s.place.file, s.place.line, s.place.column, s.place.path,
+                    f"source '{s.key}' is cited by no variant", f"cite it with [@{s.key}] or remove it",
+                    code="source-uncited", severity="warning")
+            for s in handout.sources if s.key not in cited]
+
+
+def variant_problems(resolved, today) -> tuple[list, object]:
+    """Every check of one resolved variant that needs no rendering; and its reading level."""
+    from .readability import reading_level
+
+    reading = reading_level(resolved) if resolved.variant.language.split("-")[0] in SCORED_LANGUAGES else None
+    problems = crisis_problems(resolved) + review_problems(resolved.handout, resolved.variant, today)
+    problems += reading_problems(resolved, reading)
+    return problems, reading
+
+
+def theme_problems(theme) -> list[Problem]:
+    """Contrast, grayscale and type sizes of a layout, as Problems."""
+    from .contrast import check_theme
+
+    return [Problem(f.file, f.line, f.column, f.path, f.message, f.fix, code=f.code, severity=f.severity)
+            for f in check_theme(theme)]
+
+
+# ---- everything -------------------------------------------------------------------------------
+def run(root: Path, names: list[str] | None = None, today: _dt.date | None = None) -> CheckResult:
+    """Check the chosen handouts (default: all), rendering each variant in memory."""
+    from .build import CLINIC_FILE, Caches, _shown, check_variant, render_variant, select
+    from .content import load_clinic, load_handout
+    from .layout import list_layouts
+
+    root = Path(root)
+    today = today or _dt.date.today()
+    result = CheckResult()
+    clinic_path = root / "handouts" / CLINIC_FILE
+    shown = _shown(clinic_path, root)
+    result.files.add(shown)
+    try:
+        clinic = load_clinic(clinic_path, shown)
+        result.problems += clinic_problems(clinic_path, shown)
+    except PublishError as exc:
+        result.problems += exc.problems
+        return result
+    files, unknown = select(root, names or [])
+    for name in unknown:
+        result.problems.append(Problem(name, None, None, "", "no such handout",
+                                       "give a handout id from handouts/", code="handout-unknown"))
+    caches = Caches()
+    for path in files:
+        shown = _shown(path, root)
+        result.files.add(shown)
+        try:
+            handout = load_handout(path, clinic, shown, layouts=list_layouts(root / "layouts"))
+        except PublishError as exc:
+            result.problems += exc.problems
+            continue
+        result.problems += uncited_sources(handout)
+        for variant in handout.variants:
+            key = (handout.id, variant.name)
+            try:
+                checked = check_variant(handout, variant, root, caches, today)
+                result.problems += checked.problems
+                result.reading[key] = checked.reading
+                result.max_grade[key] = variant.max_grade
+                if not checked.errors:
+                    render_variant(handout, variant, root, caches, checked)  # page budget, blocks too tall
+            except PublishError as exc:
+                result.problems += exc.problems
+    result.problems = list(dict.fromkeys(result.problems))
+    for p in result.problems:
+        result.files.add(p.file)
+    return result
