@@ -3,6 +3,8 @@
 
   python bench/bench.py            print the table
 
+(2) check: `publish.py check` over all shipped content, cold (a new process, as a designer runs
+    it) and warm (in this process); target: under a second cold.
 (1) tagging: the patient variant rendered tagged (the only output the publisher makes) versus
     the same layout with tagging switched off inside this script only (no marked content, no
     structure tree, no PDF/A post-processing): time ratio and file sizes.
@@ -71,6 +73,29 @@ def bench_tagging(repeat: int = 40) -> list[tuple]:
     ]
 
 
+def bench_check(repeat: int = 5) -> list[tuple]:
+    """Cold: a new Python process per run, imports and all. Warm: run() again in this process."""
+    import subprocess
+
+    from handoutpress.check import run
+
+    cold = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "publish.py"), "check"], cwd=ROOT, capture_output=True, check=False)
+        cold.append(time.perf_counter() - start)
+    run(ROOT)
+    warm = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = run(ROOT)
+        warm.append(time.perf_counter() - start)
+    variants = len(result.reading)
+    return [(f"publish.py check, cold process ({variants} variants)", f"{statistics.median(cold) * 1000:.0f} ms",
+             "-", "target < 1000 ms"),
+            (f"check, warm, in process ({variants} variants)", f"{statistics.median(warm) * 1000:.0f} ms", "-", "")]
+
+
 def table(rows, header):
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     line = "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |"
@@ -80,4 +105,4 @@ def table(rows, header):
 
 
 if __name__ == "__main__":
-    print(table(bench_tagging(), ("what", "median time", "size", "ratio")))
+    print(table(bench_tagging() + bench_check(), ("what", "median time", "size", "ratio")))
