@@ -186,12 +186,23 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
                                    f"the {variant.name} variant takes {pages} pages, over its budget of "
                                    f"{variant.max_pages}", "shorten the content, use a tighter layout, or raise "
                                    "max_pages", code="page-budget"))
-    return Built(handout, variant, data, pages, checked.warnings, resolved.title, checked.reading)
+    warnings = list(checked.warnings)
+    if variant.max_kb and len(data) > variant.max_kb * 1024:
+        p = variant.place
+        warnings.append(Problem(p.file, p.line, p.column, p.path,
+                                f"the {variant.name} PDF is {len(data) / 1024:.0f} KB, over its e-mail budget of "
+                                f"{variant.max_kb:g} KB", "trim images or content, or raise max_kb",
+                                code="size-budget", severity="warning"))
+    return Built(handout, variant, data, pages, warnings, resolved.title, checked.reading)
 
 
 def build(root: Path, names: list[str] | None = None, variants: list[str] | None = None,
-          out_dir: Path | None = None) -> Report:
-    """Build the chosen handouts and variants into out_dir; a bad handout leaves its old PDFs alone."""
+          out_dir: Path | None = None, progress=None) -> Report:
+    """Build the chosen handouts and variants into out_dir; a bad handout leaves its old PDFs alone.
+
+    progress, if given, is called as progress(done, total, current): before each handout
+    (current: its file), before each of its variants (current: "file (variant)"), and once
+    when everything is rendered (done == total, current "")."""
     root = Path(root)
     out_dir = Path(out_dir or root / "out")
     report = Report()
@@ -212,8 +223,10 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
         report.problems += [p for p in clinic_checks if p.severity == "error"]  # every handout prints these
         return report
     caches, built, rebuilt = Caches(), [], set()
-    for path in files:
+    for done, path in enumerate(files):
         shown = _shown(path, root)
+        if progress:
+            progress(done, len(files), shown)
         try:
             handout = load_handout(path, clinic, shown, layouts=list_layouts(root / "layouts"))
             chosen = list(handout.variants)
@@ -230,16 +243,20 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
         report.warnings += uncited_sources(handout)
         # a variant that fails (page budget, stale translation...) is skipped; the others still publish
         for variant in chosen:
+            if progress:
+                progress(done, len(files), f"{shown} ({variant.name})")
             try:
                 checked = check_variant(handout, variant, root, caches)
-                report.warnings += checked.warnings
                 result = render_variant(handout, variant, root, caches, checked)
+                report.warnings += result.warnings
             except PublishError as exc:
                 report.problems += exc.problems
                 report.failed.append(f"{shown} ({variant.name})")
                 continue
             result.warnings = clinic_checks + result.warnings
             built.append(result)
+    if progress:
+        progress(len(files), len(files), "")
     # everything is rendered before anything is written
     entries = []
     for item in built:

@@ -52,7 +52,7 @@ def clinic_problems(clinic_path: Path, shown: str) -> list[Problem]:
     doc = load(clinic_path, shown)
     data = doc.data if isinstance(doc.data, dict) else {}
     out = []
-    for key in ("phone", "web", "email", "address"):
+    for key in ("phone", "web", "email", "address", "handout_url"):
         entry = data.get(key)
         if not isinstance(entry, dict):
             continue
@@ -67,7 +67,7 @@ def clinic_problems(clinic_path: Path, shown: str) -> list[Problem]:
                 out.append(doc.problem((key, "link"), f"the link '{link}' does not dial {value}",
                                        f"write tel:+1-{digits[-10:-7]}-{digits[-7:-4]}-{digits[-4:]}",
                                        "clinic-phone"))
-        if key == "web":
+        if key in ("web", "handout_url"):
             url = urlparse(link or value)
             if url.scheme != "https" or "." not in url.netloc:
                 out.append(doc.problem((key, "link") if link else at, f"'{link or value}' is not an https address",
@@ -207,8 +207,9 @@ def run(root: Path, names: list[str] | None = None, today: _dt.date | None = Non
                 result.problems += checked.problems
                 result.reading[key] = checked.reading
                 result.max_grade[key] = variant.max_grade
-                if not checked.errors:
-                    render_variant(handout, variant, root, caches, checked)  # page budget, blocks too tall
+                if not checked.errors:  # page budget, size budget, blocks taller than a page
+                    built = render_variant(handout, variant, root, caches, checked)
+                    result.problems += [w for w in built.warnings if w.code == "size-budget"]
             except PublishError as exc:
                 result.problems += exc.problems
     result.problems = list(dict.fromkeys(result.problems))

@@ -75,6 +75,8 @@ SOURCE = s.Obj(doc="A cited source", fields={
     "doi": s.Text(pattern=r"10\.\d{4,9}/\S+", doc="DOI, only when certain", default=""),
     "url": s.Text(pattern=r"https://\S+", doc="Web address, only when certain", default=""),
 })
+HANDOUT_URL = s.Text(pattern=r"https://\S+", doc="Web address of this handout's current version (default: the "
+                     "clinic's handout_url)", default="")
 VARIANT = s.Obj(doc="One printed version of the handout", fields={
     "audience": s.Text(pattern=NAME, doc="Who it is for: patient, family, clinician...", default="patient"),
     "language": s.Text(pattern=LANG, doc="Language code (default: the handout's)", default=""),
@@ -87,6 +89,9 @@ VARIANT = s.Obj(doc="One printed version of the handout", fields={
     "title": s.Text(doc="Title for this variant", default=""),
     "subtitle": s.Text(doc="Subtitle for this variant", default=""),
     "call_to_action": s.Obj(doc="Call to action for this variant", fields=CALLOUT.fields, default=None),
+    "max_kb": s.Number(minimum=10, doc="Size budget in KB for e-mail; build warns above it", default=None),
+    "appointment_fields": s.Boolean(doc="Add fillable appointment date, time and clinician fields for admissions "
+                                        "staff to type in before sending", default=False),
     "file_name": s.Text(pattern=NAME, doc="PDF file name without .pdf (default: clinic-handout-variant-language)",
                         default=""),
 })
@@ -97,6 +102,7 @@ HANDOUT = s.Obj(doc="A patient handout", fields={
     "language": s.Text(pattern=LANG, doc="Language code of the content", default="en"),
     "version": s.Text(doc="Content version, e.g. 1.0"),
     "keywords": s.ListOf(item=s.Text(), doc="Keywords for the PDF metadata", default=[]),
+    "url": HANDOUT_URL,
     "review": REVIEW,
     "body": s.ListOf(item=BLOCK, min_items=1, doc="The content blocks, in reading order"),
     "call_to_action": s.Obj(doc="The closing boxed call to action", fields=CALLOUT.fields, default=None),
@@ -115,6 +121,8 @@ CLINIC = s.Obj(doc="The clinic's details, shared by every handout", fields={
     "phone": CONTACT, "web": CONTACT,
     "email": s.Obj(doc="Admissions e-mail", fields=CONTACT.fields, default=None),
     "address": s.Obj(doc="Street address", fields=CONTACT.fields, default=None),
+    "handout_url": s.Obj(doc="Web address of each handout's current version, with {id} for the handout id; "
+                            "printed with a QR code", fields=CONTACT.fields, default=None),
 })
 
 
@@ -228,7 +236,8 @@ def load_handout(path: Path, clinic: Clinic | None = None, display: str | None =
             name=name, audience=v["audience"], language=v["language"] or data.get("language") or "en",
             layout=v["layout"], review=_review(v["review"]) if v.get("review") else review,
             place=b.place(vpath), budget_place=b.place(vpath + ("max_pages",)), max_pages=v["max_pages"],
-            max_grade=v["max_grade"], grade_place=b.place(vpath + ("max_grade",)), title=v["title"], subtitle=v["subtitle"],
+            max_grade=v["max_grade"], grade_place=b.place(vpath + ("max_grade",)), max_kb=v["max_kb"],
+            appointment_fields=v["appointment_fields"], title=v["title"], subtitle=v["subtitle"],
             call_to_action=b.callout(v["call_to_action"], vpath + ("call_to_action",)), file_name=v["file_name"]))
     if not variants and not ck.problems:
         ck.add(("variants",), "no variants declared", "add at least one, e.g. 'patient: {layout: maple-mountain}'", code="variants-missing")
@@ -244,7 +253,8 @@ def load_handout(path: Path, clinic: Clinic | None = None, display: str | None =
     return Handout(id=data["id"], title=data["title"], subtitle=data["subtitle"], language=data["language"],
                    version=data["version"], review=review, blocks=blocks, sources=sources,
                    variants=tuple(variants), file=doc.file, keywords=tuple(data["keywords"]),
-                   call_to_action=cta, clinic=clinic)
+                   call_to_action=cta, clinic=clinic, url=data["url"] or (
+                       clinic.handout_url.value.replace("{id}", data["id"]) if clinic and clinic.handout_url else ""))
 
 
 def _source(v, place) -> Source:
@@ -312,4 +322,4 @@ def load_clinic(path: Path, display: str | None = None) -> Clinic:
 
     return Clinic(name=data["name"], short_name=data["short_name"], tagline=data["tagline"],
                   phone=contact("phone", "phone"), web=contact("web", "web"), email=contact("email", "email"),
-                  address=contact("address", "address"), file=doc.file)
+                  address=contact("address", "address"), handout_url=contact("handout_url", "web"), file=doc.file)

@@ -171,6 +171,8 @@ class Variant:
     budget_place: Place | None = None  # where max_pages is written, for the over-budget error
     max_grade: float | None = None  # highest reading grade before `check` warns; None: not checked
     grade_place: Place | None = None
+    max_kb: float | None = None  # e-mail size budget
+    appointment_fields: bool = False  # fillable fields for admissions staff
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,7 @@ class Clinic:
     email: Contact | None
     address: Contact | None
     file: str
+    handout_url: Contact | None = None  # value holds {id}
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,7 @@ class Handout:
     keywords: tuple = ()
     call_to_action: Callout | None = None
     clinic: Clinic | None = None
+    url: str = ""  # where the current version lives; printed with a QR code
 
 
 @dataclass(frozen=True)

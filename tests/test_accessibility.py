@@ -300,6 +300,9 @@ Document
       Link
     P Email:
       Link
+    P Latest version:
+      Link
+    Figure
   Div
     P This handout is available in large print and other languages.
     P This handout does not replace advice from your care team.

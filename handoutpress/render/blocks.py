@@ -191,8 +191,10 @@ def callout(block: m.Callout, ctx, parent, level):
     if block.heading:
         content.append(heading(block.heading, inner_ctx, group, level))
     content += build(block.blocks, inner_ctx, group, level + 1)
-    return [Box(content, ts.extra["padding"], ts.extra["background"], ts.extra["border"],
-                ts.extra["border_width"], space=(ts.space_before, ts.space_after))]
+    box = Box(content, ts.extra["padding"], ts.extra["background"], ts.extra["border"],
+              ts.extra["border_width"], space=(ts.space_before, ts.space_after))
+    box.node = group  # for content added after the model's blocks (the admissions contacts)
+    return [box]
 
 
 def _narrower(ctx, by):

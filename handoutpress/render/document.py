@@ -14,9 +14,10 @@ from ..errors import Problem, PublishError
 from ..labels import format_date, labels_for, next_review
 from ..text import compile_template, escape
 from . import blocks as b
-from .flowables import TitleBand
+from .flowables import QRBlock, TitleBand
 from .tagging import HandoutCanvas, StructNode, Tagged, Tagger
 
+QR_SIZE = 58.0  # 2.05 cm with its quiet zone: the 2 cm minimum for phones to read it, and a little more
 PAGES = "\ue000"  # stands for the page total in a rendered footer; drawn from a form filled at the end
 
 
@@ -168,7 +169,7 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
     story.append(NextPageTemplate("later"))
     story += b.build(resolved.blocks, ctx, doc_node, 2)
     if resolved.call_to_action:
-        story += b.callout(_with_contacts(resolved.call_to_action, clinic, lab), ctx, doc_node, 2)
+        story += _call_to_action(resolved.call_to_action, ctx, doc_node, clinic, lab, h.url)
     story += _closing(ctx, doc_node, clinic, lab, v, h)
     story += _sources(resolved, ctx, doc_node, lab)
     for source in resolved.sources:
@@ -256,27 +257,34 @@ def _title_band(resolved, theme, ctx, clinic, doc_node, lab, bleed):
     return [flow]
 
 
-def _with_contacts(cta: m.Callout, clinic: m.Clinic, lab) -> m.Callout:
-    """The call to action ends with how to reach admissions (from the clinic file)."""
-    from dataclasses import replace
-
+def _call_to_action(cta: m.Callout, ctx, doc_node, clinic: m.Clinic, lab, url: str):
+    """The call to action ends with how to reach admissions, beside a QR code to the handout online."""
     lines = []
     for label, contact in ((lab["call"], clinic.phone), (lab["visit"], clinic.web), (lab["email"], clinic.email)):
         if contact:
             value = m.Link(contact.link, (m.Text(contact.value),)) if contact.link else m.Text(contact.value)
-            lines.append(m.Paragraph((m.Strong((m.Text(label + ": "),)), value), cta.place))
-    return replace(cta, blocks=cta.blocks + tuple(lines))
+            lines.append((m.Strong((m.Text(label + ": "),)), value))
+    if url:
+        shown = url.removeprefix("https://").rstrip("/")
+        lines.append((m.Strong((m.Text(lab["scan"] + " "),)), m.Link(url, (m.Text(shown),))))
+    box = b.callout(cta, ctx, doc_node, 2)[0]
+    style = ctx.style("body", spaceBefore=0, spaceAfter=2)
+    paras = [(ctx.para(line, style), box.node.add("P")) for line in lines]
+    if url:
+        figure = box.node.add("Figure", alt=lab["qr_alt"].format(url=shown))
+        box.content.append(QRBlock(url, QR_SIZE, paras, figure))
+    else:
+        box.content += [Tagged(para, node) for para, node in paras]
+    return [box]
 
 
 def _closing(ctx, doc_node, clinic, lab, variant, handout):
     """Alternate formats, the disclaimer, and who reviewed this version and when."""
     style = ctx.style("closing")
     group = doc_node.add("Div")
-    out = []
-    for text in (lab["alternate_formats"].format(phone=clinic.phone.value), lab["disclaimer"],
-                 review_line(variant, handout, lab)):
-        out.append(Tagged(ctx.para((m.Text(text),), style), group.add("P")))
-    return out
+    texts = [lab["alternate_formats"].format(phone=clinic.phone.value), lab["disclaimer"],
+             review_line(variant, handout, lab)]
+    return [Tagged(ctx.para((m.Text(text),), style), group.add("P")) for text in texts]
 
 
 def review_line(variant, handout, lab) -> str:

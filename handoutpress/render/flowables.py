@@ -195,3 +195,46 @@ class TitleBand(Flowable):
 
 def figure_node(parent: StructNode, alt: str) -> StructNode:
     return parent.add("Figure", alt=alt)
+
+
+class QRBlock(Flowable):
+    """Closing lines (each its own P) beside a QR code to the handout's web address (a Figure)."""
+
+    def __init__(self, url, size, texts, figure, gap=12):
+        super().__init__()
+        self.url, self.size, self.texts, self.figure, self.gap = url, size, texts, figure, gap  # texts: [(Paragraph, node)]
+
+    def wrap(self, aw, ah):
+        inner = aw - self.size - self.gap
+        self._placed, y = [], 0.0
+        for i, (para, node) in enumerate(self.texts):
+            if i:
+                y += para.getSpaceBefore() or self.texts[i - 1][0].getSpaceAfter()
+            w, h = para.wrap(inner, ah)
+            self._placed.append((para, node, y, h))
+            y += h
+        self.width, self.height = aw, max(self.size, y)
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.texts[0][0].getSpaceBefore()
+
+    def draw(self):
+        from reportlab.graphics import renderPDF
+        from reportlab.graphics.barcode.qr import QrCodeWidget
+        from reportlab.graphics.shapes import Drawing
+
+        c, tagger = self.canv, self.canv.tagger
+        for para, node, y, h in self._placed:
+            tagger.begin(node)
+            para.drawOn(c, 0, self.height - y - h)
+            tagger.end()
+        # barWidth includes the 4-module quiet zone: the whole square is self.size, at least 2 cm
+        widget = QrCodeWidget(self.url, barLevel="M", barBorder=4, barWidth=self.size, barHeight=self.size)
+        drawing = Drawing(self.size, self.size, initialFontName=c._fontname)
+        drawing.add(widget)
+        x, y = self.width - self.size, self.height - self.size
+        self.figure.attrs["BBox"] = [x, y, x + self.size, y + self.size]
+        tagger.begin(self.figure)
+        renderPDF.draw(drawing, c, x, y)
+        tagger.end()

@@ -86,7 +86,11 @@ class Tagger:
         page = self.page()
         owner = self.open[-1] if self.open else self.root
         index = len(self.annots.setdefault(page, []))
-        node = owner.add("Link")
+        last = owner.kids[-1] if owner.kids else None
+        if isinstance(last, StructNode) and last.role == "Link" and last.title == href:
+            node = last  # the same link wrapped onto the next line: one Link, one annotation per line
+        else:
+            node = owner.add("Link", title=href)
         node.kids.append(AnnotRef(page, index, self.link_text.get(href, href)))
         self.annots[page].append(node)
 
