@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Debian packages the checks need: qpdf, pdfinfo/pdftoppm (poppler-utils), Java + PDFBox Preflight.
-DEB_PACKAGES := qpdf poppler-utils default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java
+# Debian packages the checks need: qpdf, pdfinfo/pdftoppm (poppler-utils), Java + PDFBox Preflight,
+# and Chromium for the catalog's browser tests (driven by Playwright; never downloaded by it).
+DEB_PACKAGES := qpdf poppler-utils default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java chromium
 DEB_STAMP := $(VENV)/.debian
 
 .PHONY: publish test venv debian clean
@@ -27,7 +28,7 @@ $(STAMP): pyproject.toml
 
 debian: $(DEB_STAMP)
 
-$(DEB_STAMP): | venv
+$(DEB_STAMP): Makefile | venv
 	@missing=""; \
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	command -v pdfinfo >/dev/null || missing="$$missing poppler-utils"; \
@@ -35,6 +36,7 @@ $(DEB_STAMP): | venv
 	test -f /usr/share/java/preflight.jar || missing="$$missing libpdfbox2-java"; \
 	test -f /usr/share/java/javax.activation.jar || missing="$$missing libactivation-java"; \
 	test -f /usr/share/java/jaxb-api.jar || missing="$$missing libjaxb-api-java"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing Debian packages:$$missing"; \

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 content or layout errors, 2 usage errors.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ EPILOG = """examples:
   python publish.py build benzodiazepines         one handout (its id: the file name in handouts/)
   python publish.py build benzodiazepines --variant large-print
   python publish.py build --out /tmp/handouts     somewhere else
+  python publish.py watch                         rebuild what each saved change affects (Ctrl-C stops)
 
 The PDFs land in out/<handout>/ with names ready to attach to an e-mail, for example
 out/benzodiazepines/maple-mountain-benzodiazepines-patient-en.pdf, and out/manifest.json
@@ -27,11 +29,135 @@ file (such as body[3].rows[2]) and what to do. The other handouts are still publ
 the PDFs already in out/ for the faulty one are left as they were."""
 
 
+class _StatusLine:
+    """One updating line on a terminal, "building 1/3: handouts/x.yaml (patient)", cleared at the end."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __call__(self, done: int, total: int, current: str) -> None:
+        try:
+            columns = os.get_terminal_size(self.stream.fileno()).columns
+        except (OSError, ValueError):
+            columns = 0
+        width = (columns or 80) - 1  # one short of the edge, so the line never wraps
+        text = f"building {done}/{total}" + (f": {current}" if current else "")
+        self.stream.write("\r\033[K" + text[:max(width, 10)])
+        self.stream.flush()
+
+    def clear(self) -> None:
+        self.stream.write("\r\033[K")
+        self.stream.flush()
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
         self.print_usage(sys.stderr)
         print(f"{self.prog}: {message}", file=sys.stderr)
         sys.exit(2)
+
+
+def _dpi(text: str) -> float:
+    from handoutpress.preview import MAX_DPI, MIN_DPI
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not MIN_DPI <= value <= MAX_DPI:
+        raise argparse.ArgumentTypeError(f"{text} is outside {MIN_DPI} to {MAX_DPI}")
+    return value
+
+
+def _add_designer_commands(commands) -> None:
+    """preview, specimen and layout show: the designer's loop."""
+    pv = commands.add_parser("preview", help="PNGs of every page of a handout's variants",
+                             description="Render a handout's variants in memory and write a PNG of every page to "
+                                         "out/preview/<handout>/<variant>/page-<n>.png (nothing is published). "
+                                         "With --refresh-references: rewrite the visual-regression references "
+                                         "tests/visual/<handout>-<variant>.png (page 1 of every shipped variant) "
+                                         "after an intended change.")
+    pv.add_argument("handout", nargs="?", metavar="HANDOUT", help="handout id (a file name in handouts/) or a path")
+    pv.add_argument("--variant", action="append", metavar="NAME", default=[],
+                    help="only this variant (e.g. patient); may be repeated; default: every variant")
+    pv.add_argument("--out", metavar="DIR", type=Path, default=None,
+                    help="folder for the PNGs (default: out/preview/); they go in DIR/<handout>/<variant>/")
+    pv.add_argument("--dpi", metavar="N", type=_dpi, default=None, help="resolution (default: 100)")
+    pv.add_argument("--refresh-references", action="store_true",
+                    help="rewrite tests/visual/*.png from the current content and layouts (every handout, or HANDOUT)")
+    pv.set_defaults(usage_parser=pv)
+    sp = commands.add_parser("specimen", help="a proof-sheet PDF of a layout",
+                             description="Write a proof sheet of a layout: every text style set in itself, the "
+                                         "palette with contrast ratios, every font face, the title band with the "
+                                         "logo, and a sample list, table, callout and emergency box.")
+    sp.add_argument("layout", metavar="LAYOUT", help="layout name (a file name in layouts/ without .yaml)")
+    sp.add_argument("--out", metavar="FILE", type=Path, default=None,
+                    help="PDF to write (default: out/specimen-<layout>.pdf)")
+    sp.set_defaults(usage_parser=sp)
+    ly = commands.add_parser("layout", help="inspect layouts (layout show LAYOUT)",
+                             description="Inspect layouts.")
+    ly.set_defaults(usage_parser=ly)
+    lys = ly.add_subparsers(dest="layout_command", metavar="ACTION", parser_class=_Parser)
+    show = lys.add_parser("show", help="the merged layout, every value with the file and line it comes from",
+                          description="Print the layout merged after extends:, every value with the file and line "
+                                      "it comes from, or (default) for a value no file sets.")
+    show.add_argument("layout", metavar="LAYOUT", help="layout name (a file name in layouts/ without .yaml)")
+    show.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _designer_command(args, parser) -> int:
+    """Run preview, specimen or layout show; errors print as file:line and give exit 1."""
+    from handoutpress.errors import PublishError
+
+    parser = getattr(args, "usage_parser", parser)  # usage errors show the subcommand's usage
+
+    try:
+        if args.command == "layout":
+            if args.layout_command != "show":
+                parser.error("layout needs an action: python publish.py layout show LAYOUT")
+            from handoutpress.layout_show import show
+
+            print(show(ROOT, args.layout, args.format), end="")
+            return 0
+        if args.command == "specimen":
+            from handoutpress.specimen import write_specimen
+
+            print(_shown_path(write_specimen(ROOT, args.layout, args.out)))
+            return 0
+        if args.refresh_references:
+            if args.out or args.dpi:
+                parser.error("--refresh-references writes tests/visual/ at its own resolution: drop --out and --dpi")
+            from handoutpress.visual import refresh_references
+
+            result = refresh_references(ROOT, [args.handout] if args.handout else [], args.variant)
+            for path in result.written:
+                print(f"updated {_shown_path(path)}")
+            for path in result.removed:
+                print(f"removed {_shown_path(path)} (no such variant any more)")
+            print(f"{len(result.written)} updated, {len(result.unchanged)} unchanged, {len(result.removed)} removed")
+            problems = result.problems
+        else:
+            if not args.handout:
+                parser.error("preview needs a HANDOUT (or --refresh-references)")
+            from handoutpress.preview import DEFAULT_DPI, preview
+
+            result = preview(ROOT, args.handout, args.variant, args.out, args.dpi or DEFAULT_DPI)
+            for _, _, paths in result.written:
+                for path in paths:
+                    print(_shown_path(path))
+            problems = result.problems
+    except PublishError as exc:
+        problems = exc.problems
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def main(argv=None) -> int:
@@ -45,6 +171,10 @@ def main(argv=None) -> int:
     b.add_argument("--variant", action="append", metavar="NAME", default=[],
                    help="only this variant (e.g. patient, large-print); may be repeated")
     b.add_argument("--out", metavar="DIR", type=Path, default=ROOT / "out", help="output folder (default: out/)")
+    b.add_argument("--jobs", metavar="N", type=int, default=None,
+                   help="handouts built at once in separate processes (default: the number of cores)")
+    b.add_argument("--force", action="store_true",
+                   help="rebuild everything, even outputs whose inputs have not changed since the last build")
     t = commands.add_parser("translation", help="start a translation file for a handout",
                             description="Write handouts/<id>.<lang>.yaml listing every English text to translate "
                                         "(or print it, if the file exists). Translators fill in each text:.")
@@ -62,12 +192,36 @@ def main(argv=None) -> int:
                              description="Write schemas/*.schema.json (editor completion and validation for the "
                                          "YAML files) and docs/reference.md from the declarations in the code.")
     sc.add_argument("--check", action="store_true", help="only report whether the files are up to date")
+    _add_designer_commands(commands)
+    sv = commands.add_parser("serve", help="serve the catalog (out/index.html) and PDFs on this computer",
+                             description="Serve out/ read-only over http on 127.0.0.1 (this computer only): the "
+                                         "catalog page and its PDFs, so Print works. Ctrl-C stops it.")
+    sv.add_argument("--port", metavar="N", type=int, default=8000, help="port (default: 8000; 0: any free port)")
+    sv.add_argument("--out", metavar="DIR", type=Path, default=ROOT / "out", help="folder to serve (default: out/)")
+    w = commands.add_parser("watch", help="build, then rebuild what each saved change affects",
+                            description="Build once, then watch handouts/, layouts/ (and its logo files) and "
+                                        "fonts/ and rebuild only the handouts a saved change affects. Errors are "
+                                        "printed and the watch goes on; Ctrl-C stops it.")
+    w.add_argument("handouts", nargs="*", metavar="HANDOUT", help="handout ids to follow; default: all, new ones too")
+    w.add_argument("--variant", action="append", metavar="NAME", default=[],
+                   help="only this variant (e.g. patient); may be repeated")
+    w.add_argument("--out", metavar="DIR", type=Path, default=ROOT / "out", help="output folder (default: out/)")
+    w.add_argument("--interval", metavar="S", type=float, default=0.3,
+                   help="seconds between looks at the files (default: 0.3)")
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
     from handoutpress.errors import PublishError
 
+    if args.command == "serve":
+        from handoutpress.serve import serve
+
+        if not 0 <= args.port <= 65535:
+            parser.error("--port must be between 0 and 65535")
+        return serve(args.out, args.port)
+    if args.command in ("preview", "specimen", "layout"):
+        return _designer_command(args, parser)
     if args.command == "check":
         from handoutpress.check import run
         from handoutpress.report import as_json, as_text
@@ -107,13 +261,29 @@ def main(argv=None) -> int:
             write_atomic(path, text.encode("utf-8"))
             print(f"wrote {path.relative_to(ROOT)}: fill in every text:")
         return 0
+    if args.command == "watch":
+        from handoutpress.watch import watch
+
+        if not args.interval > 0:
+            parser.error("--interval must be more than 0 seconds")
+        return watch(ROOT, args.handouts, args.out, args.interval, args.variant)
     from handoutpress.build import build
 
-    report = build(ROOT, args.handouts, args.variant, args.out)
+    status = _StatusLine(sys.stderr) if sys.stderr.isatty() and not os.environ.get("CI") else None
+    try:
+        report = build(ROOT, args.handouts, args.variant, args.out, progress=status,
+                       jobs=args.jobs or os.cpu_count() or 1, force=args.force)
+    finally:
+        if status:
+            status.clear()
     for warning in report.warnings:
         print(f"warning: {warning}  [{warning.code}]", file=sys.stderr)
     for entry in report.written:
         print(f"wrote {entry['path']}  ({entry['pages']} pages, {entry['bytes'] // 1024} KB, {entry['status']})")
+    if report.unchanged:
+        print(f"unchanged: {len(report.unchanged)} PDFs whose inputs did not change (--force rebuilds them)")
+    if report.written and (args.out / "index.html").is_file():
+        print(f"catalog: {args.out / 'index.html'}  (open it, or: python publish.py serve)")
     for problem in report.problems:
         print(f"error: {problem}", file=sys.stderr)
     if report.failed:

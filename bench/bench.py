@@ -3,6 +3,10 @@
 
   python bench/bench.py            print the table
 
+(3) bare ReportLab: the same handout laid out by bench/bare_reportlab.py (hand-written
+    ReportLab, same fonts and content, no tagging, checks or PDF/A), in the same process,
+    alternating; and cold: one `publish.py build benzodiazepines --variant patient` process
+    against one `bench/bare_reportlab.py` process. Targets: 1.15x warm, 1.5x cold.
 (2) check: `publish.py check` over all shipped content, cold (a new process, as a designer runs
     it) and warm (in this process); target: under a second cold.
 (1) tagging: the patient variant rendered tagged (the only output the publisher makes) versus
@@ -96,6 +100,55 @@ def bench_check(repeat: int = 5) -> list[tuple]:
             (f"check, warm, in process ({variants} variants)", f"{statistics.median(warm) * 1000:.0f} ms", "-", "")]
 
 
+def bench_bare(repeat: int = 30) -> list[tuple]:
+    import subprocess
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import bare_reportlab
+
+    clinic = load_clinic(ROOT / "handouts" / CLINIC_FILE)
+    caches = Caches()
+
+    def publisher():
+        handout = load_handout(ROOT / "handouts" / "benzodiazepines.yaml", clinic)
+        return render_variant(handout, next(v for v in handout.variants if v.name == "patient"), ROOT, caches)
+
+    def bare():
+        return bare_reportlab.render(bare_reportlab.load())
+
+    publisher(), bare()
+    ours, theirs = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        publisher()
+        ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        bare()
+        theirs.append(time.perf_counter() - start)
+    warm_ours, warm_bare = statistics.median(ours), statistics.median(theirs)
+    cold_ours, cold_bare = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(5):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, str(ROOT / "publish.py"), "build", "benzodiazepines", "--variant",
+                            "patient", "--out", tmp], capture_output=True, check=True, env={**__import__("os").environ, "CI": "1"})
+            cold_ours.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            subprocess.run([sys.executable, str(ROOT / "bench" / "bare_reportlab.py"), f"{tmp}/bare.pdf"],
+                           capture_output=True, check=True)
+            cold_bare.append(time.perf_counter() - start)
+    c_ours, c_bare = statistics.median(cold_ours), statistics.median(cold_bare)
+    return [
+        ("bare ReportLab, same handout, warm", f"{warm_bare * 1000:.1f} ms", "", "1.00x"),
+        ("publisher, patient variant, warm (load+check+render)", f"{warm_ours * 1000:.1f} ms", "",
+         f"{warm_ours / warm_bare:.2f}x (target 1.15x)"),
+        ("bare ReportLab script, cold process", f"{c_bare * 1000:.0f} ms", "", "1.00x"),
+        ("publish.py build (one variant), cold process", f"{c_ours * 1000:.0f} ms", "",
+         f"{c_ours / c_bare:.2f}x (target 1.5x)"),
+    ]
+
+
 def table(rows, header):
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     line = "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |"
@@ -105,4 +158,4 @@ def table(rows, header):
 
 
 if __name__ == "__main__":
-    print(table(bench_tagging() + bench_check(), ("what", "median time", "size", "ratio")))
+    print(table(bench_tagging() + bench_check() + bench_bare(), ("what", "median time", "size", "ratio")))

@@ -22,6 +22,7 @@ class Built:
     warnings: list = field(default_factory=list)  # Problems of severity warning for this variant
     title: str = ""  # as printed in this variant (its own, or translated)
     reading: object = None
+    source: str = ""  # the handout file, as shown
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Report:
     problems: list = field(default_factory=list)  # Problem
     warnings: list = field(default_factory=list)  # Problems of severity warning, each once
     failed: list = field(default_factory=list)  # handout files not published
+    unchanged: list = field(default_factory=list)  # manifest entries kept: their inputs did not change
 
 
 def handout_files(root: Path) -> list[Path]:
@@ -41,20 +43,23 @@ def translation_file(root: Path, handout_file: str, handout_id: str, language: s
     return root / Path(handout_file).parent / f"{handout_id}.{language}.yaml"  # an absolute path stays absolute
 
 
-def load_translation_for(root: Path, handout, language: str, cache: dict):
-    """The translation of a handout into language, loaded once per build."""
+def load_translation_for(root: Path, handout, variant, cache: dict):
+    """The translation of a handout into the variant's language, loaded once per build."""
     from .translation import load_translation
 
+    language = variant.language
     key = (handout.id, language)
     if key not in cache:
         path = translation_file(root, handout.file, handout.id, language)
         if not path.is_file():
-            raise PublishError(Problem(handout.file, None, None, "variants",
+            p = variant.place
+            raise PublishError(Problem(p.file, p.line, p.column, p.path,
                                        f"a {language} variant needs the translation file {_shown(path, root)}",
                                        f"create it with: python publish.py translation {handout.id} {language}", code="translation-file-missing"))
         tr = load_translation(path, _shown(path, root))
         if tr.handout_id != handout.id or tr.language != language:
-            raise PublishError(Problem(tr.file, 1, 1, "translation_of",
+            p = tr.places["translation_of" if tr.handout_id != handout.id else "language"]
+            raise PublishError(Problem(p.file, p.line, p.column, p.path,
                                        f"this file translates '{tr.handout_id}' into '{tr.language}', "
                                        f"not '{handout.id}' into '{language}'", "fix translation_of: and language:", code="translation-mismatch"))
         cache[key] = tr
@@ -122,12 +127,13 @@ def _theme(root: Path, name: str, caches: Caches):
 
     if name not in caches.themes:
         try:
-            caches.themes[name] = load_theme(root, name)
+            theme = load_theme(root, name)
+            caches.fonts[name] = register_families(theme)
         except PublishError as exc:
             caches.themes[name] = exc  # a broken layout is reported once, not once per variant
             raise
-        caches.fonts[name] = register_families(caches.themes[name])
-        caches.theme_checks[name] = theme_problems(caches.themes[name])
+        caches.themes[name] = theme
+        caches.theme_checks[name] = theme_problems(theme)
     theme = caches.themes[name]
     if isinstance(theme, PublishError):
         raise PublishError([])
@@ -146,21 +152,25 @@ def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> C
     fonts = caches.fonts[variant.layout]
     resolved = resolve(handout, variant)
     problems, keywords = [], handout.keywords
+    title_place = variant.place if variant.title else handout.places.get("title", variant.place)
+    subtitle_place = variant.place if variant.subtitle else handout.places.get("subtitle", variant.place)
     if variant.language != handout.language:
         from .translation import translate
 
-        tr = load_translation_for(root, handout, variant.language, caches.translations)
+        tr = load_translation_for(root, handout, variant, caches.translations)
         resolved, stale = translate(resolved, tr)
         problems += stale
         keywords = tr.keywords or keywords
+        title_place = subtitle_place = tr.places["title"]
         if tr.source_version != handout.version:
-            problems.append(Problem(tr.file, 1, 1, "source_version",
+            p = tr.places["source_version"]
+            problems.append(Problem(p.file, p.line, p.column, p.path,
                                     f"translated from version {tr.source_version} of {handout.file}, which is now "
                                     f"version {handout.version}", "have the translation reviewed and update "
                                     "source_version", code="translation-version", severity="warning"))
     problems += missing_in_content(resolved, fonts)
-    problems += missing_in_strings([resolved.title, resolved.subtitle] + [format_source(s) for _, s in resolved.sources],
-                                   fonts, handout.file)
+    titles = [(resolved.title, title_place), (resolved.subtitle, subtitle_place)]
+    problems += missing_in_strings(titles + [(format_source(s), s.place) for _, s in resolved.sources], fonts)
     more, reading = variant_problems(resolved, today or _dt.date.today())
     problems += more + caches.theme_checks[variant.layout]
     return Checked(resolved, theme, keywords, problems, reading)
@@ -177,7 +187,8 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
     resolved = checked.resolved
     raw, tagger, doc_node = render(resolved, checked.theme, caches.fonts[variant.layout], handout.clinic)
     meta = {"title": resolved.title, "author": handout.clinic.name, "subject": resolved.subtitle or resolved.title,
-            "keywords": ", ".join(checked.keywords), "lang": variant.language, "date": variant.review.reviewed}
+            "keywords": ", ".join(checked.keywords), "lang": variant.language, "date": variant.review.reviewed,
+            "field_font": checked.theme.families["body"]["regular"]}
     data = finish(raw, tagger, doc_node, meta)
     pages = tagger.canvas.getPageNumber() - (0 if tagger.canvas._code else 1)
     if variant.max_pages and pages > variant.max_pages:
@@ -196,10 +207,113 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
     return Built(handout, variant, data, pages, warnings, resolved.title, checked.reading)
 
 
+@dataclass
+class HandoutResult:
+    """What building one handout file produced, before anything is written."""
+
+    built: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+
+
+def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=None, caches=None,
+                  progress=None) -> HandoutResult:
+    """Load, check and render every chosen variant of one handout file (pure: writes nothing)."""
+    from .check import uncited_sources
+
+    caches = caches or Caches()
+    result = HandoutResult()
+    shown = _shown(path, root)
+    try:
+        handout = load_handout(path, clinic, shown, layouts=list_layouts(root / "layouts"))
+        chosen = list(handout.variants)
+        if variants:
+            chosen = [v for v in (find_variant(handout, n) for n in variants) if v]
+            if not chosen:
+                raise PublishError(Problem(shown, None, None, "variants", f"no variant named {', '.join(variants)}",
+                                           f"use one of: {', '.join(v.name for v in handout.variants)}",
+                                           code="variant-unknown"))
+    except PublishError as exc:
+        result.problems += exc.problems
+        result.failed.append(shown)
+        return result
+    result.warnings += uncited_sources(handout)
+    # a variant that fails (page budget, stale translation...) is skipped; the others still publish
+    for variant in chosen:
+        if progress:
+            progress(f"{shown} ({variant.name})")
+        checked = None
+        try:
+            checked = check_variant(handout, variant, root, caches)
+            built = render_variant(handout, variant, root, caches, checked)
+        except PublishError as exc:
+            result.problems += exc.problems
+            result.warnings += checked.warnings if checked else []  # what the checks found still counts
+            result.failed.append(f"{shown} ({variant.name})")
+            continue
+        result.warnings += built.warnings
+        built.warnings = clinic_checks + built.warnings
+        built.source = shown
+        result.built.append(built)
+    return result
+
+
+def inputs_key(root: Path, path: Path, shared: str | None = None) -> str:
+    """A hash of everything a handout's outputs depend on: the handout and its translations, the
+    clinic file, every layout and asset, every font, and the publisher's own code and data."""
+    import hashlib
+
+    digest = hashlib.sha256((shared or shared_key(Path(root).resolve())).encode())
+    for dep in [path] + sorted(path.parent.glob(f"{path.stem}.*.yaml")):
+        digest.update(dep.name.encode() + b"\0" + dep.read_bytes())
+    return digest.hexdigest()
+
+
+def shared_key(root: Path) -> str:
+    """Hash of the files every handout depends on (read afresh each build: a watcher's next build
+    must see the layout just saved)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    files = [root / "handouts" / CLINIC_FILE] + sorted((root / "layouts").rglob("*")) + \
+        sorted((root / "fonts").rglob("*")) + sorted(package.rglob("*.py")) + sorted((package / "data").rglob("*"))
+    for f in files:
+        if f.is_file():
+            digest.update(str(f.relative_to(root if f.is_relative_to(root) else package)).encode() + b"\0")
+            digest.update(f.read_bytes())
+    return digest.hexdigest()
+
+
+def _unchanged(out_dir: Path, previous: list, shown: str, key: str, variants) -> list | None:
+    """The manifest entries of a handout whose inputs have not changed and whose PDFs are intact."""
+    import hashlib
+
+    mine = [e for e in previous if e.get("source") == shown]
+    if not mine or any(e.get("inputs") != key for e in mine):
+        return None
+    if variants and not set(variants) <= {e.get("variant") for e in mine}:
+        return None
+    for e in mine:
+        pdf = out_dir / str(e.get("path", ""))
+        if not pdf.is_file() or hashlib.sha256(pdf.read_bytes()).hexdigest() != e.get("sha256"):
+            return None
+    return mine
+
+
+def _render_in_worker(args):
+    """One handout in a worker process (parallel builds); results come back to be written by the parent."""
+    root, path, clinic, clinic_checks, variants = args
+    return build_handout(root, path, clinic, clinic_checks, variants)
+
+
 def build(root: Path, names: list[str] | None = None, variants: list[str] | None = None,
-          out_dir: Path | None = None, progress=None) -> Report:
+          out_dir: Path | None = None, progress=None, jobs: int = 1, force: bool = False) -> Report:
     """Build the chosen handouts and variants into out_dir; a bad handout leaves its old PDFs alone.
 
+    Outputs whose inputs are unchanged since the last build (same inputs hash, PDF intact) are
+    skipped unless force. jobs: worker processes (1: all in this process).
     progress, if given, is called as progress(done, total, current): before each handout
     (current: its file), before each of its variants (current: "file (variant)"), and once
     when everything is rendered (done == total, current "")."""
@@ -209,54 +323,57 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
     files, unknown = select(root, names or [])
     for name in unknown:
         report.problems.append(Problem(name, None, None, "", "no such handout",
-                                       "give a handout id (a file name in handouts/ without .yaml) or a path", code="handout-unknown"))
+                                       "give a handout id (a file name in handouts/ without .yaml) or a path",
+                                       code="handout-unknown"))
     try:
         clinic = load_clinic(root / "handouts" / CLINIC_FILE, _shown(root / "handouts" / CLINIC_FILE, root))
     except PublishError as exc:
         report.problems += exc.problems
         return report
-    from .check import clinic_problems, uncited_sources
+    from .check import clinic_problems
 
     clinic_checks = clinic_problems(root / "handouts" / CLINIC_FILE, clinic.file)
     report.warnings += [p for p in clinic_checks if p.severity != "error"]
     if any(p.severity == "error" for p in clinic_checks):
         report.problems += [p for p in clinic_checks if p.severity == "error"]  # every handout prints these
         return report
-    caches, built, rebuilt = Caches(), [], set()
-    for done, path in enumerate(files):
+    previous = [] if force else output.read_manifest(out_dir)
+    todo, keys, shared = [], {}, shared_key(root.resolve())
+    for path in files:
         shown = _shown(path, root)
-        if progress:
-            progress(done, len(files), shown)
-        try:
-            handout = load_handout(path, clinic, shown, layouts=list_layouts(root / "layouts"))
-            chosen = list(handout.variants)
-            if variants:
-                chosen = [v for v in (find_variant(handout, n) for n in variants) if v]
-                if not chosen:
-                    raise PublishError(Problem(shown, None, None, "variants",
-                                               f"no variant named {', '.join(variants)}",
-                                               f"use one of: {', '.join(v.name for v in handout.variants)}", code="variant-unknown"))
-        except PublishError as exc:
-            report.problems += exc.problems
-            report.failed.append(shown)
-            continue
-        report.warnings += uncited_sources(handout)
-        # a variant that fails (page budget, stale translation...) is skipped; the others still publish
-        for variant in chosen:
+        keys[shown] = inputs_key(root, path, shared)
+        kept = _unchanged(out_dir, previous, shown, keys[shown], variants)
+        if kept is None:
+            todo.append(path)
+        else:
+            report.unchanged += kept
+    results = []
+    jobs = max(1, jobs or 1)
+    if jobs > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        work = [(root, path, clinic, clinic_checks, variants) for path in todo]
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            for done, result in enumerate(pool.map(_render_in_worker, work, chunksize=max(1, len(work) // (jobs * 8)))):
+                if progress:
+                    progress(done + 1, len(todo), _shown(todo[done], root))
+                results.append(result)
+    else:
+        caches = Caches()
+        for done, path in enumerate(todo):
+            shown = _shown(path, root)
             if progress:
-                progress(done, len(files), f"{shown} ({variant.name})")
-            try:
-                checked = check_variant(handout, variant, root, caches)
-                result = render_variant(handout, variant, root, caches, checked)
-                report.warnings += result.warnings
-            except PublishError as exc:
-                report.problems += exc.problems
-                report.failed.append(f"{shown} ({variant.name})")
-                continue
-            result.warnings = clinic_checks + result.warnings
-            built.append(result)
+                progress(done, len(todo), shown)
+            results.append(build_handout(root, path, clinic, clinic_checks, variants, caches,
+                                         (lambda current, d=done: progress(d, len(todo), current)) if progress else None))
     if progress:
-        progress(len(files), len(files), "")
+        progress(len(todo), len(todo), "")
+    built, rebuilt = [], set()
+    for result in results:
+        report.problems += result.problems
+        report.warnings += result.warnings
+        report.failed += result.failed
+        built += result.built
     # everything is rendered before anything is written
     entries = []
     for item in built:
@@ -264,17 +381,20 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
             item.handout.clinic.short_name, item.handout.id, item.variant.name, item.variant.language)
         target = out_dir / item.handout.id / name
         output.write_atomic(target, item.data)
-        entries.append(output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages, item.title,
-                                    item.reading, item.warnings))
+        entry = output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages, item.title,
+                             item.reading, item.warnings)
+        entry.update(source=item.source, inputs=keys[item.source])
+        entries.append(entry)
         rebuilt.add((item.handout.id, item.variant.name))
     if entries:
         output.update_manifest(out_dir, entries, rebuilt)
+    from .catalog import write_catalog  # out/index.html and page-1 thumbnails, from the whole manifest
+
+    write_catalog(out_dir, clinic.name)
     report.written = entries
     report.problems = list(dict.fromkeys(report.problems))  # a shared parent layout fails once, not per child
     report.warnings = list(dict.fromkeys(report.warnings))
     return report
-
-
 def translation_skeleton(root: Path, name: str, language: str, variant_name: str = "") -> tuple[Path, str]:
     """The file a translator fills in: every text of the variant (default: the first one) to translate."""
     files, unknown = select(root, [name])

@@ -222,6 +222,15 @@ def load_handout(path: Path, clinic: Clinic | None = None, display: str | None =
     data = HANDOUT.check(doc.data, (), ck)
     if data is None:
         raise PublishError(ck.problems)
+    try:
+        return _build_handout(doc, ck, data, clinic, layouts)
+    except (KeyError, TypeError, AttributeError):
+        if ck.problems:  # a required key missing deep down: the schema problems already say which
+            raise PublishError(ck.problems) from None
+        raise
+
+
+def _build_handout(doc, ck, data, clinic, layouts) -> Handout:
     b = _Builder(doc, ck)
     blocks = b.blocks(data.get("body"), ("body",))
     cta = b.callout(data.get("call_to_action"), ("call_to_action",))
@@ -254,7 +263,8 @@ def load_handout(path: Path, clinic: Clinic | None = None, display: str | None =
                    version=data["version"], review=review, blocks=blocks, sources=sources,
                    variants=tuple(variants), file=doc.file, keywords=tuple(data["keywords"]),
                    call_to_action=cta, clinic=clinic, url=data["url"] or (
-                       clinic.handout_url.value.replace("{id}", data["id"]) if clinic and clinic.handout_url else ""))
+                       clinic.handout_url.value.replace("{id}", data["id"]) if clinic and clinic.handout_url else ""),
+                   places={key: b.place((key,)) for key in ("title", "subtitle")})
 
 
 def _source(v, place) -> Source:

@@ -35,10 +35,17 @@ def missing_in_content(resolved, fonts: dict) -> list[Problem]:
     return problems
 
 
-def missing_in_strings(strings, fonts: dict, where: str) -> list[Problem]:
-    """Characters of titles, sources and labels that the fonts cannot print."""
+def missing_in_strings(strings, fonts: dict) -> list[Problem]:
+    """Characters of titles and sources, given as (text, Place), that the fonts cannot print."""
     available = set.intersection(*(font_chars(name) for name in fonts["body"].values()))
-    bad = sorted({ch for s in strings for ch in s if ch not in _IGNORED and ord(ch) not in available})
-    return [Problem(where, None, None, "", f"the character '{ch}' (U+{ord(ch):04X}) is not in the font "
-                    f"{fonts['body']['regular']} and would print as a blank box",
-                    "replace it with a character the font has", code="glyph-missing") for ch in bad]
+    out, seen = [], set()
+    for text, place in strings:
+        for ch in text:
+            if ch in _IGNORED or ord(ch) in available or (place, ch) in seen:
+                continue
+            seen.add((place, ch))
+            out.append(Problem(place.file, place.line, place.column, place.path,
+                               f"the character '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}) is not in "
+                               f"the font {fonts['body']['regular']} and would print as a blank box",
+                               "replace it with a character the font has", code="glyph-missing"))
+    return out

@@ -284,6 +284,8 @@ def load_theme(root: Path, name: str, fonts_dir: Path | None = None) -> Theme:
         if not _inside(logo_path, layouts_dir) or not logo_path.is_file():
             ck.add(("title_band", "logo"), f"logo file '{logo}' not found in layouts/",
                    "put the SVG in layouts/ (e.g. layouts/assets/logo.svg) and give its path from there", code="logo-missing")
+        else:
+            ck.problems += _logo_problems(logo_path, root)
         settings["title_band"] = {**settings["title_band"], "logo_path": logo_path}
     for slot_set in ("header", "footer"):
         for key, source in settings[slot_set].items():
@@ -295,6 +297,23 @@ def load_theme(root: Path, name: str, fonts_dir: Path | None = None) -> Theme:
                  page_size=letter if page["size"] == "letter" else A4,
                  margins=(page["margin_top"], page["margin_right"], page["margin_bottom"], page["margin_left"]),
                  palette=palette, families=families, styles=styles, settings=settings, origins=origins)
+
+
+def _logo_problems(path: Path, root: Path) -> list:
+    """An unusable SVG is a layout error when the layout loads, named as a designer sees it."""
+    from dataclasses import replace
+
+    from reportlab.lib.colors import black
+
+    from .logo import load_mark
+
+    try:
+        load_mark(path, black, 40)
+    except PublishError as exc:
+        return [replace(p, file=_shown(Path(p.file), root.resolve()) if Path(p.file).is_absolute() else p.file,
+                        message=p.message.replace(str(path), _shown(path, root)))
+                for p in exc.problems]
+    return []
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -212,6 +212,7 @@ class Handout:
     call_to_action: Callout | None = None
     clinic: Clinic | None = None
     url: str = ""  # where the current version lives; printed with a QR code
+    places: dict = field(default_factory=dict)  # "title", "subtitle" -> Place
 
 
 @dataclass(frozen=True)

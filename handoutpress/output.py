@@ -73,6 +73,15 @@ def _next(variant) -> str:
     return next_review(variant.review.reviewed) if variant.review.status == "approved" else ""
 
 
+def read_manifest(out_dir: Path) -> list[dict]:
+    """The outputs listed in out_dir/manifest.json; none when it is missing or unreadable."""
+    try:
+        outputs = json.loads((out_dir / MANIFEST).read_text("utf-8")).get("outputs", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [e for e in outputs if isinstance(e, dict)] if isinstance(outputs, list) else []
+
+
 def update_manifest(out_dir: Path, entries: list[dict], rebuilt: set[tuple]) -> dict:
     """Replace the entries of what was rebuilt, keep the rest, drop entries whose file is gone."""
     manifest_path = out_dir / MANIFEST

@@ -6,6 +6,7 @@ points, dates as ISO strings); problems are collected, never raised one at a tim
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -93,6 +94,9 @@ class Number(Spec):
             ck.add(path, f"expected {'a whole number' if self.integer else 'a number'}, got {_type_name(value)}",
                    "write a plain number", "schema-type")
             return None
+        if not math.isfinite(value):  # .inf and .nan pass every range test (nan < x is False)
+            ck.add(path, f"{value} is not a finite number", "write a plain number", "schema-range")
+            return None
         if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
             ck.add(path, f"{value} is outside {self.minimum} to {self.maximum}", "choose a value in that range",
                    "schema-range")
@@ -134,6 +138,10 @@ class Length(Spec):
         else:
             ck.add(path, f"'{value}' is not a length", "write a number of points, or e.g. 12pt, 0.75in, 2cm, 18mm",
                    "schema-length")
+            return None
+        if not math.isfinite(points):  # .inf and .nan pass the minimum test
+            ck.add(path, f"{value} is not a finite length", "write a number of points, or e.g. 12pt, 0.75in",
+                   "schema-range")
             return None
         if points < self.minimum:
             ck.add(path, f"{value} is less than {self.minimum} pt", "use a larger value", "schema-range")

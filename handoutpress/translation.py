@@ -8,7 +8,7 @@ translated entry that is stale and the English block that needs it.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import schema as s
@@ -37,7 +37,8 @@ TRANSLATION = s.Obj(doc="A translation of one handout", fields={
 class Pair:
     source: str
     text: tuple  # parsed inline
-    place: Place
+    place: Place  # the entry (its source: line)
+    text_place: Place  # its text: line, where problems in the printed translation are
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Translation:
     keywords: tuple
     pairs: tuple
     file: str
+    places: dict = field(default_factory=dict)  # top-level key -> Place, for problems about the file
 
 
 def to_source(inline) -> str:
@@ -91,13 +93,16 @@ def load_translation(path: Path, display: str | None = None) -> Translation:
         except MarkupError as exc:
             ck.add(("texts", i, "text"), str(exc), exc.fix, code="markup")
             continue
-        pairs.append(Pair(key, parsed, place))
+        tline, tcol = doc.where(("texts", i, "text"))
+        pairs.append(Pair(key, parsed, place, Place(doc.file, tline, tcol, format_path(("texts", i, "text")))))
     if ck.problems or data is None:
         raise PublishError(ck.problems)
     return Translation(handout_id=data["translation_of"], language=data["language"],
                        source_version=data["source_version"], translator=data["translator"],
                        method=data["method"], title=data["title"], subtitle=data["subtitle"],
-                       keywords=tuple(data["keywords"]), pairs=tuple(pairs), file=doc.file)
+                       keywords=tuple(data["keywords"]), pairs=tuple(pairs), file=doc.file,
+                       places={key: Place(doc.file, *doc.where((key,)), key)
+                               for key in ("translation_of", "language", "source_version", "title")})
 
 
 class _Translator:
@@ -109,22 +114,27 @@ class _Translator:
         self.missing: list[tuple[Place, str]] = []
 
     def inline(self, inline, place: Place):
+        return self.pair(inline, place)[0]
+
+    def pair(self, inline, place: Place):
+        """(translated text, the Place of its translation) or the original when there is none."""
         if not inline:
-            return inline
+            return inline, place
         key = to_source(inline)
         pair = self.table.get(key)
         if pair is None:
             self.missing.append((place, key))
-            return inline
+            return inline, place
         self.used.add(key)
-        return pair.text
+        return pair.text, pair.text_place
 
     def blocks(self, blocks):
         return tuple(self.block(b) for b in blocks)
 
     def block(self, block):
         if isinstance(block, Paragraph):
-            return replace(block, text=self.inline(block.text, block.place))
+            text, place = self.pair(block.text, block.place)
+            return replace(block, text=text, place=place)
         if isinstance(block, BulletList):
             return replace(block, items=self.items(block.items))
         if isinstance(block, Section):
@@ -138,7 +148,11 @@ class _Translator:
         return block
 
     def items(self, items):
-        return tuple(replace(i, text=self.inline(i.text, i.place), items=self.items(i.items)) for i in items)
+        out = []
+        for item in items:
+            text, place = self.pair(item.text, item.place)
+            out.append(replace(item, text=text, place=place, items=self.items(item.items)))
+        return tuple(out)
 
 
 def translate(resolved, translation: Translation):

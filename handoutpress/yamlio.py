@@ -1,6 +1,7 @@
 """Safe YAML loading that remembers the line and column of every value."""
 from __future__ import annotations
 
+import stat
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,8 @@ import yaml
 from .errors import Problem, PublishError
 
 MAX_BYTES = 1_000_000  # a handout is a few KB; anything this large is a mistake or an attack
+MAX_DEPTH = 100  # lists and mappings inside each other; deeper would overflow the recursive composer
+_PLAIN_TAGS = (None, "!", "tag:yaml.org,2002:str")  # no tag, a quoted scalar, or !!str
 
 Path_ = tuple  # a YAML path: ("body", 3, "rows", 2)
 
@@ -76,8 +79,14 @@ def _convert(doc: Doc, node, path: Path_, problems: list[Problem]):
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(doc, item, path + (i,), problems) for i, item in enumerate(node.value)]
-    value = _SCALARS.construct_object(node)
-    _SCALARS.constructed_objects.clear()  # the shared constructor must not keep nodes alive
+    try:
+        value = _SCALARS.construct_object(node)
+    except ValueError:  # looks like a date but is none (2026-02-30): keep the text, say so
+        problems.append(Problem(doc.file, *_mark(node), _fmt(path), f"'{node.value}' is not a real date",
+                                "write an existing date as YYYY-MM-DD", code="schema-date"))
+        value = node.value
+    finally:
+        _SCALARS.constructed_objects.clear()  # the shared constructor must not keep nodes alive
     return value
 
 
@@ -93,13 +102,17 @@ def load(path: Path | str, display: str | None = None) -> Doc:
     path = Path(path)
     name = display or str(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise PublishError(Problem(name, None, None, "", f"cannot read the file ({exc.strerror})",
                                    "check the file name and that it exists", code="file-missing"))
+    size = info.st_size
     if size > MAX_BYTES:
         raise PublishError(Problem(name, None, None, "", f"the file is {size:,} bytes, over the {MAX_BYTES:,} limit",
                                    "split it or remove what does not belong", code="yaml-too-large"))
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or /dev/zero would block or never end
+        raise PublishError(Problem(name, None, None, "", "not a regular file",
+                                   "give the path of a YAML file", code="file-missing"))
     doc = Doc(name, None)
     problems: list[Problem] = []
     try:
@@ -121,6 +134,9 @@ def load(path: Path | str, display: str | None = None) -> Doc:
         raise PublishError(Problem(name, None, None, "", f"YAML error: {exc}", "check the file's syntax", code="yaml-syntax"))
     except UnicodeDecodeError:
         raise PublishError(Problem(name, None, None, "", "the file is not UTF-8 text", "save it as UTF-8", code="yaml-encoding"))
+    except OSError as exc:  # unreadable (permissions), or vanished since stat
+        raise PublishError(Problem(name, None, None, "", f"cannot read the file ({exc.strerror})",
+                                   "check the file's permissions", code="file-missing"))
     if root is None:
         raise PublishError(Problem(name, 1, 1, "", "the file is empty", "add the required keys", code="yaml-empty"))
     doc.data = _convert(doc, root, (), problems)
@@ -132,7 +148,7 @@ def load(path: Path | str, display: str | None = None) -> Doc:
 def _reader_problem(path: Path, name: str, exc) -> Problem:
     """A byte that is not UTF-8, or a control character, placed at its line and column."""
     raw = path.read_bytes()
-    if exc.encoding:  # not UTF-8: the position counts bytes
+    if exc.encoding and exc.encoding != "unicode":  # not UTF-8: the position counts bytes
         text, at = raw, exc.position
         nl = b"\n"
         message, fix = "the file is not UTF-8 text", "save it as UTF-8 (in most editors: Save As, encoding UTF-8)"
@@ -149,9 +165,23 @@ def _reader_problem(path: Path, name: str, exc) -> Problem:
 def _compose_without_aliases(loader: _Loader, name: str):
     """Compose the single document, refusing anchors and aliases before they expand."""
     # Check events first: an alias bomb is refused before any node tree is built.
-    events = []
+    events, depth = [], 0
     while loader.check_event():
         event = loader.peek_event()
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:  # [[[[...]]]] 10000 deep would be a RecursionError, and slow to scan
+                m = event.start_mark
+                raise PublishError(Problem(name, m.line + 1, m.column + 1, "",
+                                           f"lists and mappings are nested more than {MAX_DEPTH} deep",
+                                           "flatten the structure", code="yaml-too-deep"))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if getattr(event, "tag", None) not in _PLAIN_TAGS:  # !foo, !!python/..., !!binary: data has no types
+            m, tag = event.start_mark, event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            raise PublishError(Problem(name, m.line + 1, m.column + 1, "",
+                                       f"YAML tags ({tag}) are not supported",
+                                       "remove the tag; write the value as plain text", code="yaml-tag"))
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             m = event.start_mark
             raise PublishError(Problem(name, m.line + 1, m.column + 1, "",

@@ -56,7 +56,7 @@ def test_content_error_is_placed_others_publish_and_earlier_pdfs_are_untouched(p
     manifest_before = _manifest(out)
 
     text = edit(project, VISIT_FILE, "subtitle: What", "subtitel: What")
-    second = run_cli(project, "build", "visit", "sleep")
+    second = run_cli(project, "build", "visit", "sleep", "--force")  # --force: sleep is written, not skipped
 
     assert second.returncode == 1
     assert "Traceback" not in second.stderr
@@ -80,7 +80,7 @@ def test_content_error_through_the_library(project):
     _age((out / "visit").glob("*.pdf"))
     before = _snapshot(out / "visit")
     text = edit(project, VISIT_FILE, "- [10-40 min, Interview, Clinician]", "- [10-40 min, Interview]")
-    report = build(project, ["visit", "sleep"], out_dir=out)
+    report = build(project, ["visit", "sleep"], out_dir=out, force=True)
     (problem,) = report.problems
     assert (problem.file, problem.line) == (VISIT_FILE, line_of(text, "[10-40 min,"))
     assert report.failed == [VISIT_FILE]
@@ -249,7 +249,7 @@ def test_one_variant_is_built_and_the_manifest_keeps_the_other(cli_root):
     patient_before = (out / PATIENT_PDF).read_bytes(), (out / PATIENT_PDF).stat().st_mtime_ns
     manifest_before = _manifest(out)
 
-    result = run_cli(cli_root, "build", "benzodiazepines", "--variant", "large-print")
+    result = run_cli(cli_root, "build", "benzodiazepines", "--variant", "large-print", "--force")
 
     assert result.returncode == 0, result.stderr
     wrote = [line for line in result.stdout.splitlines() if line.startswith("wrote ")]

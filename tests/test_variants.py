@@ -232,6 +232,7 @@ def test_the_content_has_blocks_for_one_audience_each():
     assert {a: len(s) > 0 for a, s in own.items()} == {"patient": True, "family": True, "clinician": True}
     assert {v.name: v.audience for v in h.variants} == {
         "patient": "patient", "large-print": "patient", "family": "family", "clinician": "clinician",
+        "admissions": "patient",
         "es": "patient"}
 
 
@@ -355,7 +356,7 @@ def test_manifest_status_of_each_variant(published):
     h = handout()
     status = {e["variant"]: e["status"] for e in published.outputs if e["handout"] == HANDOUT}
     assert status == {"patient": "approved", "large-print": "approved", "family": "draft",
-                      "clinician": "draft", "es": "draft"}
+                      "clinician": "draft", "es": "draft", "admissions": "approved"}
     assert status == {v.name: v.review.status for v in h.variants}
 
 

@@ -14,7 +14,7 @@ from ..errors import Problem, PublishError
 from ..labels import format_date, labels_for, next_review
 from ..text import compile_template, escape
 from . import blocks as b
-from .flowables import QRBlock, TitleBand
+from .flowables import Box, QRBlock, TitleBand
 from .tagging import HandoutCanvas, StructNode, Tagged, Tagger
 
 QR_SIZE = 58.0  # 2.05 cm with its quiet zone: the 2 cm minimum for phones to read it, and a little more
@@ -167,6 +167,8 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
     tagger = Tagger(doc_node)
     story = _title_band(resolved, theme, ctx, clinic, doc_node, lab, (left, right, 0))
     story.append(NextPageTemplate("later"))
+    if v.appointment_fields:
+        story += _appointment(ctx, doc_node, lab, theme)
     story += b.build(resolved.blocks, ctx, doc_node, 2)
     if resolved.call_to_action:
         story += _call_to_action(resolved.call_to_action, ctx, doc_node, clinic, lab, h.url)
@@ -276,6 +278,25 @@ def _call_to_action(cta: m.Callout, ctx, doc_node, clinic: m.Clinic, lab, url: s
     else:
         box.content += [Tagged(para, node) for para, node in paras]
     return [box]
+
+
+def _appointment(ctx, doc_node, lab, theme):
+    """A box of fillable fields (date, time, clinician) that admissions staff type in before sending."""
+    from .flowables import FieldsBlock
+
+    ts = theme.styles["callout"]
+    group = doc_node.add("Div")
+    heading = b.heading((m.Text(lab["appointment"]),), ctx, group, 2)
+    label_style = ctx.style("body", spaceBefore=0, spaceAfter=2)
+    fields, nodes = [], []
+    for name, share in (("appointment_date", 0.5), ("appointment_time", 0.5), ("clinician", 1.0)):
+        text = lab[name]
+        fields.append((name, ctx.para((m.Text(text),), label_style), text, share))
+        nodes.append((group.add("P"), group.add("Form")))
+    block = FieldsBlock(fields, label_style, theme.styles["table"].extra["grid"], nodes)
+    inner = Box([heading, block], ts.extra["padding"], ts.extra["background"], ts.extra["border"],
+                ts.extra["border_width"], space=(0, ts.space_after))
+    return [inner]
 
 
 def _closing(ctx, doc_node, clinic, lab, variant, handout):

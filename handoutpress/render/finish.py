@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import zlib
+from pathlib import Path
 from functools import lru_cache
 from importlib import resources
 from xml.sax.saxutils import escape as xml_escape
@@ -10,7 +11,7 @@ from xml.sax.saxutils import escape as xml_escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from .tagging import CONTENT, AnnotRef, MarkRef, StructNode, Tagger
+from .tagging import CONTENT, AnnotRef, FieldRef, MarkRef, StructNode, Tagger
 
 
 def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
@@ -27,6 +28,8 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
     next_key = [len(page_key)]
     per_page: dict[int, list] = {i: [None] * len(tagger.mcids[i]) for i in tagger.mcids}
     annots = {i: list(page_objs[i].get("/Annots", [])) for i in tagger.annots}
+
+    form = _acroform(pdf, meta["field_font"]) if tagger.fields else None
 
     def build(node: StructNode):
         """Children first, so each element is made in one call; then the children learn their parent."""
@@ -46,6 +49,13 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
                 marks.append(kid)
                 kids.append(kid.mcid if kid.page == first_page else
                             Dictionary(Type=Name.MCR, Pg=page_objs[kid.page], MCID=kid.mcid))
+            elif isinstance(kid, FieldRef):
+                widget = _widget(pdf, kid, page_objs[kid.page], form)
+                key = next_key[0]
+                next_key[0] += 1
+                widget.StructParent = key
+                keys.append(key)
+                kids.append(Dictionary(Type=Name.OBJR, Obj=widget, Pg=page_objs[kid.page]))
             elif isinstance(kid, AnnotRef):
                 annot = annots[kid.page][kid.index]
                 key = next_key[0]
@@ -96,7 +106,7 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
     pdf.Root.MarkInfo = Dictionary(Marked=True)  # /Suspects omitted: optional, and poppler 22 warns on it
     pdf.Root.Lang = String(meta["lang"])
     pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
-    for index in tagger.annots:
+    for index in set(tagger.annots) | {f.page for f in tagger.fields}:
         page_objs[index].Tabs = Name.S
     _metadata(pdf, meta)
     _output_intent(pdf)
@@ -187,3 +197,60 @@ def _output_intent(pdf):
     pdf.Root.OutputIntents = Array([pdf.make_indirect(Dictionary(
         Type=Name.OutputIntent, S=Name.GTS_PDFA1, OutputConditionIdentifier=String("sRGB IEC61966-2.1"),
         Info=String("sRGB IEC61966-2.1"), DestOutputProfile=pdf.make_indirect(profile)))])
+
+
+FIELD_SIZE = 12
+
+
+def _acroform(pdf, font_path):
+    """The form dictionary, with the whole (not subset) field font: staff may type any character."""
+    font = _field_font(pdf, font_path)
+    form = Dictionary(Fields=Array(), DR=Dictionary(Font=Dictionary(FieldFont=font)),
+                      DA=String(f"/FieldFont {FIELD_SIZE} Tf 0 g"))
+    pdf.Root.AcroForm = pdf.make_indirect(form)
+    return pdf.Root.AcroForm
+
+
+def _widget(pdf, ref: FieldRef, page, form):
+    """A text field and its widget in one dictionary, printable, with an (empty) appearance as PDF/A asks."""
+    x0, y0, x1, y1 = ref.rect
+    appearance = pikepdf.Stream(pdf, b"/Tx BMC EMC")
+    appearance.Type, appearance.Subtype = Name.XObject, Name.Form
+    appearance.BBox = Array([0, 0, round(x1 - x0, 2), round(y1 - y0, 2)])
+    appearance.Resources = Dictionary(Font=form.DR.Font)
+    widget = pdf.make_indirect(Dictionary(
+        Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx, T=String(ref.name), TU=String(ref.tooltip),
+        Rect=Array([x0, y0, x1, y1]), F=4, P=page, DA=String(f"/FieldFont {FIELD_SIZE} Tf 0 g"),
+        MK=Dictionary(), AP=Dictionary(N=pdf.make_indirect(appearance))))
+    if "/Annots" not in page:
+        page.Annots = Array()
+    page.Annots.append(widget)
+    form.Fields.append(widget)
+    return widget
+
+
+def _field_font(pdf, font_path):
+    """The body font, embedded whole, WinAnsi-encoded, with widths and a ToUnicode map."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    face = TTFont("field-font", str(font_path)).face
+    data = Path(font_path).read_bytes()
+    codes = range(32, 256)
+    chars = [bytes([c]).decode("cp1252", errors="ignore") for c in codes]
+    widths = Array([face.charWidths.get(ord(ch), 0) if ch else 0 for ch in chars])
+    fontfile = pikepdf.Stream(pdf, zlib.compress(data, 9))
+    fontfile.Filter, fontfile.Length1 = Name.FlateDecode, len(data)
+    descriptor = Dictionary(
+        Type=Name.FontDescriptor, FontName=Name("/" + Path(font_path).stem), Flags=32,
+        FontBBox=Array(face.bbox), ItalicAngle=face.italicAngle, Ascent=face.ascent, Descent=face.descent,
+        CapHeight=face.capHeight, StemV=face.stemV, FontFile2=pdf.make_indirect(fontfile))
+    bfchars = "".join(f"<{c:02X}> <{ord(ch):04X}>\n" for c, ch in zip(codes, chars) if ch)
+    cmap = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CIDSystemInfo << /Registry (Adobe) "
+            "/Ordering (UCS) /Supplement 0 >> def /CMapName /Adobe-Identity-UCS def /CMapType 2 def "
+            "1 begincodespacerange <00> <FF> endcodespacerange\n"
+            f"{sum(1 for ch in chars if ch)} beginbfchar\n{bfchars}endbfchar endcmap "
+            "CMapName currentdict /CMap defineresource pop end end")
+    return pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.TrueType, BaseFont=Name("/" + Path(font_path).stem), FirstChar=32,
+        LastChar=255, Widths=widths, Encoding=Name.WinAnsiEncoding, FontDescriptor=pdf.make_indirect(descriptor),
+        ToUnicode=pdf.make_indirect(pikepdf.Stream(pdf, cmap.encode()))))

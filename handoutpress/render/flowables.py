@@ -238,3 +238,41 @@ class QRBlock(Flowable):
         tagger.begin(self.figure)
         renderPDF.draw(drawing, c, x, y)
         tagger.end()
+
+
+class FieldsBlock(Flowable):
+    """Labelled boxes where admissions staff type an appointment before sending; the fields
+    themselves (AcroForm text widgets) are added by finish.py at the rectangles recorded here."""
+
+    def __init__(self, fields, label_style, box_colour, nodes, height=22, gap=8):
+        super().__init__()
+        self.fields = fields  # [(name, label Paragraph, tooltip, width share)]
+        self.label_style, self.box_colour, self.nodes = label_style, box_colour, nodes  # nodes: [(P, Form)]
+        self.row, self.gap = height, gap
+
+    def wrap(self, aw, ah):
+        self._labels = [label.wrap(aw, ah) for _, label, _, _ in self.fields]
+        self.width = aw
+        self.height = sum(h + self.row + self.gap for _, h in self._labels) - self.gap
+        return self.width, self.height
+
+    def draw(self):
+        c, tagger = self.canv, self.canv.tagger
+        y = self.height
+        for (name, label, tooltip, share), (_, lh), (p_node, form_node) in zip(self.fields, self._labels, self.nodes):
+            tagger.begin(p_node)
+            label.drawOn(c, 0, y - lh)
+            tagger.end()
+            y -= lh + self.row
+            w = self.width * share
+            tagger.begin_artifact()
+            c.saveState()
+            c.setStrokeColor(self.box_colour)
+            c.setLineWidth(0.75)
+            c.rect(0, y, w, self.row, stroke=1, fill=0)
+            c.restoreState()
+            tagger.end_artifact()
+            x0, y0 = c.absolutePosition(0, y)
+            x1, y1 = c.absolutePosition(w, y + self.row)
+            tagger.field(form_node, name, tooltip, (x0, y0, x1, y1))
+            y -= self.gap

@@ -45,6 +45,14 @@ class AnnotRef:
     contents: str
 
 
+@dataclass(frozen=True)
+class FieldRef:
+    page: int
+    name: str
+    tooltip: str
+    rect: tuple
+
+
 class Tagger:
     """Allocates MCIDs per page and keeps the record finish.py needs."""
 
@@ -55,6 +63,7 @@ class Tagger:
         self.open: list[StructNode] = []
         self.canvas = None
         self.link_text = {}  # href -> what a screen reader is told about it
+        self.fields = []  # (page, Form node, field name, tooltip, rect in page coordinates)
 
     def page(self) -> int:
         return self.canvas.getPageNumber() - 1
@@ -80,6 +89,12 @@ class Tagger:
 
     def end_artifact(self):
         self.canvas._code.append("EMC")
+
+    def field(self, node: StructNode, name: str, tooltip: str, rect):
+        """A fillable text field finish.py adds at rect on the current page, tagged by node."""
+        ref = FieldRef(self.page(), name, tooltip, tuple(round(v, 2) for v in rect))
+        self.fields.append(ref)
+        node.kids.append(ref)
 
     def link(self, href: str):
         """Called by the canvas for every link annotation it adds to the current page."""

@@ -1,0 +1,203 @@
+"""The staff catalog: out/index.html, every PDF in out/manifest.json with a page-1 thumbnail.
+
+The page is built from the manifest alone (so it lists everything published, not only what the
+last build rebuilt) with the Jinja2 template templates/catalog.html, autoescaped: titles are
+content text. Every link is relative, and the page loads nothing from elsewhere, so it works
+opened from disk (file://) and through `publish.py serve` alike. Thumbnails are PNGs written
+beside their PDFs (out/<handout>/<file>.png); the same PDF always gives the same PNG bytes, and
+a file whose bytes would not change is not rewritten.
+"""
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+from .output import MANIFEST, write_atomic
+
+INDEX = "index.html"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+THUMB_PIXELS = 192  # width of the PNG: shown at 96 CSS pixels, sharp on high-density screens
+THUMB_CSS = 96
+
+AUDIENCES = {"patient": "Patients", "family": "Family and caregivers", "clinician": "Clinicians"}
+AUDIENCE_ORDER = {"patient": 0, "family": 1, "clinician": 2}
+# Language names in English (the page's language) and in their own, for the filter and the table.
+LANGUAGES = {"en": "English", "es": "Spanish (español)", "fr": "French (français)", "pt": "Portuguese (português)",
+             "zh": "Chinese (中文)", "vi": "Vietnamese (Tiếng Việt)", "ar": "Arabic (العربية)",
+             "ko": "Korean (한국어)", "ru": "Russian (русский)", "ht": "Haitian Creole (kreyòl ayisyen)",
+             "tl": "Tagalog"}
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+STATUS = {"approved": "Approved", "draft": "Draft", "in-review": "In review"}
+
+
+# ---------------------------------------------------------------- thumbnails
+
+
+def png(width: int, height: int, rgb: bytes, stride: int | None = None) -> bytes:
+    """A plain 8-bit RGB PNG: no timestamps or other chunks, so the same pixels give the same bytes."""
+    stride = stride or width * 3
+    rows = b"".join(b"\x00" + rgb[y * stride:y * stride + width * 3] for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+
+
+def thumbnail(pdf: Path, width: int = THUMB_PIXELS) -> bytes:
+    """Page 1 of a PDF as PNG bytes, width pixels wide, on white."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(pdf))
+    try:
+        page = doc[0]
+        bitmap = page.render(scale=width / page.get_width(), rev_byteorder=True, fill_color=(255, 255, 255, 255),
+                             draw_annots=False)
+        return png(bitmap.width, bitmap.height, bytes(bitmap.buffer), bitmap.stride)
+    finally:
+        doc.close()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    return struct.unpack(">II", data[16:24])
+
+
+def thumbnail_path(pdf_path: str) -> str:
+    """out/-relative path of the thumbnail of an out/-relative PDF path."""
+    return str(PurePosixPath(pdf_path).with_suffix(".png"))
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write atomically unless the file already holds exactly these bytes (its mtime then stays)."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
+def write_thumbnails(manifest: dict, out_dir: Path) -> dict[str, tuple[int, int]]:
+    """A PNG beside every PDF in the manifest; returns pixel size by PDF path (none for a PDF it cannot read)."""
+    sizes = {}
+    for entry in _entries(manifest, out_dir):
+        pdf, png_path = out_dir / entry["path"], out_dir / thumbnail_path(entry["path"])
+        if png_path.is_file() and png_path.stat().st_mtime_ns >= pdf.stat().st_mtime_ns:
+            sizes[entry["path"]] = png_size(png_path.read_bytes())  # the PDF has not changed since
+            continue
+        try:
+            data = thumbnail(pdf)
+        except Exception:  # pdfium's errors; a catalog without one preview beats no catalog
+            continue
+        write_if_changed(out_dir / thumbnail_path(entry["path"]), data)
+        sizes[entry["path"]] = png_size(data)
+    return sizes
+
+
+# ---------------------------------------------------------------- the page
+
+
+def _entries(manifest: dict, out_dir: Path | None = None) -> list[dict]:
+    """The manifest's outputs that are safe to link: relative paths inside out/ to a .pdf."""
+    found = []
+    for entry in manifest.get("outputs", []) if isinstance(manifest, dict) else []:
+        path = str(entry.get("path", "")) if isinstance(entry, dict) else ""
+        parts = PurePosixPath(path).parts
+        if not path.endswith(".pdf") or path.startswith("/") or ".." in parts or "\\" in path:
+            continue
+        if out_dir is not None and not (out_dir / path).is_file():
+            continue
+        found.append(entry)
+    return found
+
+
+def _language(code: str) -> str:
+    return LANGUAGES.get(code.split("-")[0], code) if code else "unknown"
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+
+
+def _date(iso: str) -> str:
+    """'2026-11-26' -> 'Nov 26, 2026' (the page is in English, for staff)."""
+    import datetime as _dt
+
+    try:
+        d = _dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{MONTHS[d.month - 1]} {d.day}, {d.year}"
+
+
+def _row(entry: dict, thumbs: dict) -> dict:
+    path = entry["path"]
+    audience, language, status = (str(entry.get(k) or "") for k in ("audience", "language", "status"))
+    size = thumbs.get(path)
+    return {
+        "title": str(entry.get("title") or entry.get("handout") or path),
+        "handout": str(entry.get("handout", "")), "variant": str(entry.get("variant", "")),
+        "audience": audience, "audience_label": AUDIENCES.get(audience, audience.replace("-", " ").capitalize()),
+        "language": language, "language_label": _language(language),
+        "status": status, "status_label": STATUS.get(status, status.replace("-", " ").capitalize() or "Unknown"),
+        "approved": status == "approved",
+        "pages": entry.get("pages"), "size": _size(int(entry.get("bytes") or 0)),
+        "reviewed": str(entry.get("reviewed") or ""), "reviewed_label": _date(str(entry.get("reviewed") or "")),
+        "reviewer": str(entry.get("reviewer") or ""),
+        "next_review": str(entry.get("next_review") or ""), "next_review_label": _date(str(entry.get("next_review") or "")),
+        "version": str(entry.get("version") or ""),
+        "href": quote(path), "file_name": PurePosixPath(path).name,
+        "thumb": quote(thumbnail_path(path)) if size else "",
+        "thumb_width": THUMB_CSS, "thumb_height": round(THUMB_CSS * size[1] / size[0]) if size else 0,
+    }
+
+
+def _order(row: dict) -> tuple:
+    return (row["handout"], AUDIENCE_ORDER.get(row["audience"], 9), row["audience"], row["language"] != "en",
+            row["language"], row["variant"] != row["audience"], row["variant"])
+
+
+def catalog_html(manifest: dict, thumbs: dict[str, tuple[int, int]] | None = None, clinic: str = "") -> str:
+    """The catalog page for a manifest; thumbs gives the pixel size of each PDF's thumbnail (none: no image)."""
+    import jinja2
+
+    thumbs = thumbs or {}
+    rows = sorted((_row(e, thumbs) for e in _entries(manifest)), key=_order)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+
+    def options(key: str, label: str) -> list[tuple[str, str]]:
+        return sorted({(r[key], r[label]) for r in rows}, key=lambda o: (AUDIENCE_ORDER.get(o[0], 9), o[1]))
+
+    sections = [
+        {"id": "approved", "heading": "Approved for patients",
+         "intro": "Reviewed and approved: ready to print, hand out or attach to an e-mail.",
+         "empty": "No handout is approved yet.", "rows": [r for r in rows if r["approved"]]},
+        {"id": "drafts", "heading": "Drafts \N{EM DASH} not for distribution",
+         "intro": "Not yet approved by a clinician (translations also by a qualified translator). Every page "
+                  "is marked DRAFT. Do not give these to patients or families.",
+         "empty": "No drafts.", "rows": [r for r in rows if not r["approved"]]},
+    ]
+    return env.get_template("catalog.html").render(
+        clinic=clinic, rows=rows, sections=sections, handouts=len({r["handout"] for r in rows}),
+        audiences=options("audience", "audience_label"), languages=options("language", "language_label"))
+
+
+def write_catalog(out_dir: Path, clinic: str = "") -> Path | None:
+    """out_dir/index.html and the thumbnails, from out_dir/manifest.json; nothing when there is no manifest."""
+    out_dir = Path(out_dir)
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    manifest = {"outputs": _entries(manifest, out_dir)}  # a PDF deleted by hand is not linked
+    thumbs = write_thumbnails(manifest, out_dir)
+    target = out_dir / INDEX
+    write_if_changed(target, catalog_html(manifest, thumbs, clinic).encode("utf-8"))
+    return target

@@ -1,0 +1,297 @@
+"""`publish.py watch`: rebuild what a saved change affects, print what happened, keep going.
+
+The folders handouts/, layouts/ (with its assets) and fonts/ are polled: every file's
+modification time, size and inode, every `interval` seconds (no extra dependency, works on
+any file system). When something changed, the watcher waits until the files hold still for
+one more interval (an editor's save, or several files checked out at once, is one change),
+works out which handouts the change affects and rebuilds only those:
+
+- handouts/<id>.yaml, or its translation handouts/<id>.<lang>.yaml: that handout;
+- handouts/clinic.yaml: every handout;
+- a layout: every handout with a variant whose layout chain (`extends:`) includes it;
+- a logo or font file: every handout whose layouts name it.
+
+Which files a handout depends on is read from the files themselves (`dependencies`) before
+and after each change; `affected` is the pure mapping from changed paths to handouts. When a
+handout's layouts cannot be read (a half-saved or broken layout), it depends on everything in
+layouts/ and fonts/ until they can be read again. Errors are printed, never fatal: a broken
+file just waits for the next save.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from collections.abc import Iterable, Mapping
+from pathlib import Path, PurePosixPath
+
+from .build import CLINIC_FILE, build, handout_files, select
+
+WATCHED = ("handouts", "layouts", "fonts")
+CLINIC = f"handouts/{CLINIC_FILE}"
+EVERYTHING = frozenset({"layouts/", "fonts/"})  # a dependency ending in "/" covers a whole folder
+SETTLE_LIMIT = 2.0  # seconds to wait at most for files to stop changing before rebuilding anyway
+
+Snapshot = dict  # posix path relative to the root -> (mtime_ns, size, inode)
+
+
+# ---------------------------------------------------------------- what changed
+
+
+def ignored(name: str) -> bool:
+    """Editor and tool by-products: hidden files, backups, swap files, vim's write test."""
+    return (name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swx", ".swo", ".tmp", ".bak"))
+            or name == "4913")
+
+
+def snapshot(root: Path, skip: Path | None = None) -> Snapshot:
+    """Every watched file with its modification time, size and inode (skip: a folder to leave out)."""
+    root = Path(root)
+    found = {}
+    skip_s = str(skip.resolve()) if skip else None
+    for top in WATCHED:
+        for folder, dirs, files in os.walk(root / top):
+            if skip_s and os.path.realpath(folder).startswith(skip_s):
+                dirs[:] = []
+                continue
+            dirs[:] = [d for d in dirs if not ignored(d)]
+            for name in files:
+                if ignored(name):
+                    continue
+                path = os.path.join(folder, name)
+                try:
+                    st = os.stat(path)
+                except OSError:  # deleted between listing and stat
+                    continue
+                found[Path(path).relative_to(root).as_posix()] = (st.st_mtime_ns, st.st_size, st.st_ino)
+    return found
+
+
+def changes(old: Snapshot, new: Snapshot) -> set[str]:
+    """Paths added, removed or modified between two snapshots."""
+    return {p for p in old.keys() | new.keys() if old.get(p) != new.get(p)}
+
+
+# ---------------------------------------------------------------- what depends on what
+
+
+def affected(changed: Iterable[str], deps: Mapping[str, Iterable[str]]) -> set[str]:
+    """The handouts a change affects (pure).
+
+    changed: posix paths relative to the project root ("layouts/maple-mountain.yaml").
+    deps: handout id (its file name in handouts/ without .yaml) -> the paths it is built from;
+    an entry ending in "/" stands for every file in that folder.
+    A handout file or a translation file affects its handout even when deps does not know it
+    yet (a new handout); the clinic file affects every handout in deps.
+    """
+    out: set[str] = set()
+    for path in changed:
+        p = PurePosixPath(path)
+        if path == CLINIC:
+            out.update(deps)
+            continue
+        if p.parent.as_posix() == "handouts" and p.suffix in (".yaml", ".yml"):
+            out.add(p.name.split(".", 1)[0])  # <id>.yaml, or its translation <id>.<lang>.yaml
+        for handout, files in deps.items():
+            if any(path == f or (f.endswith("/") and path.startswith(f)) for f in files):
+                out.add(handout)
+    return out
+
+
+def _rel(folder: str, name: str) -> str:
+    """folder/name as a normalised posix path relative to the root ("layouts/assets/x.svg")."""
+    return os.path.normpath(os.path.join(folder, name)).replace(os.sep, "/")
+
+
+def dependencies(root: Path, handout_file: Path) -> frozenset[str]:
+    """The files one handout is built from, read from the files as they are now.
+
+    Raises PublishError when the handout itself cannot be read; a layout that cannot be read
+    makes the handout depend on all of layouts/ and fonts/.
+    """
+    from .layout import load_chain, merge_chain
+    from .yamlio import load
+
+    root = Path(root)
+    shown = handout_file.relative_to(root).as_posix() if handout_file.is_relative_to(root) else str(handout_file)
+    doc = load(handout_file, shown)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    deps = {shown, CLINIC}
+    hid = data.get("id") if isinstance(data.get("id"), str) else handout_file.stem
+    language = data.get("language") if isinstance(data.get("language"), str) else "en"
+    variants = data.get("variants") if isinstance(data.get("variants"), dict) else {}
+    layouts = set()
+    for v in variants.values():
+        if not isinstance(v, dict):
+            continue
+        lang = v.get("language") or language
+        if isinstance(lang, str) and lang != language:
+            deps.add(_rel("handouts", f"{hid}.{lang}.yaml"))
+        if isinstance(v.get("layout"), str):
+            layouts.add(v["layout"])
+    for name in sorted(layouts):
+        deps.add(_rel("layouts", f"{name}.yaml"))
+        try:
+            chain = load_chain(root / "layouts", name, root)
+            merged, _ = merge_chain(chain)
+        except Exception:  # broken, half-saved or missing: depend on everything
+            deps |= EVERYTHING
+            continue
+        deps.update(Path(d.file).as_posix() for d in chain)
+        for family in (merged.get("fonts") or {}).values() if isinstance(merged.get("fonts"), dict) else ():
+            for file in (family or {}).values() if isinstance(family, dict) else ():
+                if isinstance(file, str) and file:
+                    deps.add(_rel("fonts", file))
+        band = merged.get("title_band")
+        if isinstance(band, dict) and isinstance(band.get("logo"), str) and band["logo"]:
+            deps.add(_rel("layouts", band["logo"]))
+    return frozenset(deps)
+
+
+def index(root: Path, previous: Mapping[str, frozenset] | None = None) -> dict[str, frozenset]:
+    """handout id -> dependencies, for every handout in handouts/; a handout that cannot be read
+    keeps what it depended on before (or, if new, everything in layouts/ and fonts/)."""
+    previous = previous or {}
+    out = {}
+    for path in handout_files(Path(root)):
+        try:
+            out[path.stem] = dependencies(root, path)
+        except Exception:  # its own errors are printed by the build
+            out[path.stem] = previous.get(path.stem) or frozenset(
+                {Path(path).relative_to(root).as_posix(), CLINIC} | EVERYTHING)
+    return out
+
+
+# ---------------------------------------------------------------- the loop
+
+
+class _Printer:
+    """Lines to the terminal (or pipe) at once: stdout for what was written, stderr for errors."""
+
+    def __init__(self, out=None, err=None):
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+
+    def info(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def error(self, text: str) -> None:
+        self.out.flush()
+        print(text, file=self.err, flush=True)
+
+
+def _stamp() -> str:
+    return time.strftime("%H:%M:%S")
+
+
+def _shown_changes(changed: set[str], limit: int = 3) -> str:
+    names = sorted(changed)
+    text = ", ".join(names[:limit])
+    return text + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def rebuild(root: Path, names: list[str], variants: list[str], out_dir: Path, printer: _Printer,
+            shown_warnings: set) -> bool:
+    """One build of the named handouts, every line printed; False when it reported errors."""
+    started = time.monotonic()
+    try:
+        report = build(root, names, variants, out_dir)
+    except Exception as exc:  # a bug must not end the designer's session
+        printer.error(f"error: internal error while building {', '.join(names)}: {exc!r}")
+        printer.error("".join(traceback.format_exception(exc)).rstrip())
+        return False
+    for entry in report.written:
+        printer.info(f"wrote {entry['path']}  ({entry['pages']} pages, {entry['bytes'] // 1024} KB, {entry['status']})")
+    new = [w for w in report.warnings if str(w) not in shown_warnings]
+    for warning in new:
+        printer.error(f"warning: {warning}  [{warning.code}]")
+    shown_warnings.update(str(w) for w in report.warnings)
+    for problem in report.problems:
+        printer.error(f"error: {problem}")
+    if report.failed:
+        printer.error(f"not published: {', '.join(report.failed)} (earlier PDFs left as they were)")
+    quiet = len(report.warnings) - len(new)
+    printer.info(f"[{_stamp()}] {len(report.written)} written, {len(report.problems)} "
+                 f"error{'s' if len(report.problems) != 1 else ''}"
+                 + (f", {quiet} warning{'s' if quiet != 1 else ''} as before" if quiet else "")
+                 + f" in {time.monotonic() - started:.1f} s; watching")
+    return not report.problems
+
+
+def _settle(root: Path, current: Snapshot, interval: float, skip: Path | None) -> Snapshot:
+    """Wait until the watched files hold still for one interval (at most SETTLE_LIMIT seconds)."""
+    waited = 0.0
+    while waited < SETTLE_LIMIT:
+        time.sleep(interval)
+        waited += interval
+        again = snapshot(root, skip)
+        if again == current:
+            break
+        current = again
+    return current
+
+
+def _forget_fonts(root: Path, changed: set[str]) -> None:
+    """A font file replaced under the same name is registered again by the next build."""
+    from . import fonts
+
+    for path in changed:
+        if path.startswith("fonts/"):
+            fonts._REGISTERED.pop((Path(root) / path).resolve(), None)
+
+
+def watch(root: Path, names: list[str] | None = None, out_dir: Path | None = None, interval: float = 0.3,
+          variants: list[str] | None = None, printer: _Printer | None = None) -> int:
+    """Build once, then rebuild what each saved change affects until interrupted (Ctrl-C: 0)."""
+    root = Path(root).resolve()
+    out_dir = Path(out_dir or root / "out").resolve()
+    printer = printer or _Printer()
+    variants = list(variants or [])
+    files, unknown = select(root, list(names or []))
+    handouts_dir = (root / "handouts").resolve()
+    outside = [str(f) for f in files if f.resolve().parent != handouts_dir]
+    if unknown or outside:
+        for name in unknown:
+            printer.error(f"error: {name}: no such handout; give a handout id (a file name in handouts/ without .yaml)")
+        for name in outside:
+            printer.error(f"error: {name}: watch follows handouts in handouts/ only")
+        return 2
+    only = {f.stem for f in files} if names else None  # None: every handout, new ones too
+    skip = out_dir if any(out_dir.is_relative_to(root / w) for w in WATCHED) else None
+    shown_warnings: set = set()
+    try:
+        previous = snapshot(root, skip)
+        deps = index(root)
+        targets = sorted(only if only is not None else deps)
+        printer.info(f"watching handouts/, layouts/ and fonts/ every {interval:g} s; Ctrl-C stops")
+        printer.info(f"[{_stamp()}] building {', '.join(targets) or 'nothing (no handouts yet)'}")
+        if targets:
+            rebuild(root, targets, variants, out_dir, printer, shown_warnings)
+        while True:
+            time.sleep(interval)
+            current = snapshot(root, skip)
+            if current == previous:
+                continue
+            current = _settle(root, current, interval, skip)
+            changed = changes(previous, current)
+            previous = current
+            if not changed:
+                continue
+            _forget_fonts(root, changed)
+            new_deps = index(root, deps)
+            hit = affected(changed, deps) | affected(changed, new_deps)
+            deps = new_deps
+            gone = sorted(h for h in hit if h not in deps and (only is None or h in only))
+            for h in gone:
+                printer.info(f"[{_stamp()}] handouts/{h}.yaml is gone; its PDFs in {out_dir.name}/ are left as they were")
+            targets = sorted(h for h in hit if h in deps and (only is None or h in only))
+            if not targets:
+                if not gone:
+                    printer.info(f"[{_stamp()}] {_shown_changes(changed)} changed; no watched handout uses it")
+                continue
+            printer.info(f"[{_stamp()}] {_shown_changes(changed)} changed; rebuilding {', '.join(targets)}")
+            rebuild(root, targets, variants, out_dir, printer, shown_warnings)
+    except KeyboardInterrupt:
+        printer.info("stopped")
+        return 0
