@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """Benchmarks, measured as ratios against a baseline run in the same process.
 
-  python bench/bench.py            print the table
+  python bench/bench.py                     print the whole table
+  python bench/bench.py tagging check       only these parts (tagging, check, bare, catalog)
 
+(4) catalog: 200 generated handouts built cold with --jobs 1 and with all cores (target 1.9x on
+    2 cores); a no-op rebuild of it (target under 5% of the full build); peak memory of one
+    process building 1000 handouts (target under 150 MB).
 (3) bare ReportLab: the same handout laid out by bench/bare_reportlab.py (hand-written
     ReportLab, same fonts and content, no tagging, checks or PDF/A), in the same process,
     alternating; and cold: one `publish.py build benzodiazepines --variant patient` process
@@ -149,6 +153,47 @@ def bench_bare(repeat: int = 30) -> list[tuple]:
     ]
 
 
+def bench_catalog(count: int = 200, memory_count: int = 1000) -> list[tuple]:
+    import os
+    import subprocess
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from catalog import make_catalog
+
+    env = {**os.environ, "CI": "1"}
+    cores = os.cpu_count() or 1
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        project = make_catalog(Path(tmp) / "catalog", count)
+
+        def timed(*args):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "publish.py", "build", *args], cwd=project, env=env,
+                           capture_output=True, check=False)
+            return time.perf_counter() - start
+
+        one = timed("--jobs", "1", "--force", "--out", "out1")
+        many = timed("--jobs", str(cores), "--force", "--out", "out2")
+        noop = timed("--jobs", str(cores), "--out", "out2")
+        rows += [(f"{count} handouts, --jobs 1, cold", f"{one:.1f} s", "", f"{count / one:.1f} handouts/s"),
+                 (f"{count} handouts, --jobs {cores}, cold", f"{many:.1f} s", "",
+                  f"{one / many:.2f}x speed-up (target 1.9x on 2 cores)"),
+                 (f"{count} handouts, no-op rebuild", f"{noop:.2f} s", "",
+                  f"{noop / many * 100:.1f}% of the full build (target < 5%)")]
+        big = make_catalog(Path(tmp) / "big", memory_count)
+        probe = ("import resource, sys; sys.path.insert(0, '.'); from pathlib import Path; "
+                 "from handoutpress.build import build; r = build(Path('.'), jobs=1); "
+                 "print(len(r.written), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", probe], cwd=big, env=env, capture_output=True, text=True)
+        took = time.perf_counter() - start
+        written, peak_kb = (done.stdout.split() + ["?", "0"])[:2]
+        rows.append((f"{memory_count} handouts in one process ({written} PDFs)", f"{took:.0f} s",
+                     f"{int(peak_kb) / 1024:.0f} MB peak", "target < 150 MB"))
+    return rows
+
+
 def table(rows, header):
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     line = "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |"
@@ -158,4 +203,8 @@ def table(rows, header):
 
 
 if __name__ == "__main__":
-    print(table(bench_tagging() + bench_check() + bench_bare(), ("what", "median time", "size", "ratio")))
+    parts = sys.argv[1:] or ["tagging", "check", "bare", "catalog"]
+    rows = []
+    for part in parts:
+        rows += {"tagging": bench_tagging, "check": bench_check, "bare": bench_bare, "catalog": bench_catalog}[part]()
+    print(table(rows, ("what", "median time", "size", "ratio")))

@@ -23,7 +23,7 @@ from handoutpress.variants import filter_blocks
 
 from project_copy import HANDOUT, ROOT, VISIT_FILE, copy_project, edit
 
-ARTICLE = Path("/work/shared/source/benzodiazepines-article.txt")
+from conftest import ARTICLE  # shared/source/benzodiazepines-article.txt beside the repository
 
 # ---- what an author writes prints as written ----------------------------------------------------------
 LITERAL = "Take 1 < 2 & 3 > 2; {{ x }} and {% if %} and &amp; print as written."
@@ -302,6 +302,8 @@ def test_citation_only_in_the_call_to_action_comes_last():
 def test_sources_print_exactly_as_in_the_article():
     from handoutpress.variants import find_variant, resolve
 
+    if not ARTICLE.is_file():
+        pytest.skip(f"the source article is not at {ARTICLE} (shared/ must sit beside the repository)")
     expected = [line for line in ARTICLE.read_text("utf-8").splitlines() if re.match(r"\[\d+\] ", line)]
     assert len(expected) == 4
     handout = load_handout(ROOT / HANDOUT, display=HANDOUT)
