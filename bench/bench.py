@@ -136,7 +136,7 @@ def bench_bare(repeat: int = 30) -> list[tuple]:
         for _ in range(5):
             start = time.perf_counter()
             subprocess.run([sys.executable, str(ROOT / "publish.py"), "build", "benzodiazepines", "--variant",
-                            "patient", "--out", tmp], capture_output=True, check=True, env={**__import__("os").environ, "CI": "1"})
+                            "patient", "--force", "--out", tmp], capture_output=True, check=True, env={**__import__("os").environ, "CI": "1"})
             cold_ours.append(time.perf_counter() - start)
             start = time.perf_counter()
             subprocess.run([sys.executable, str(ROOT / "bench" / "bare_reportlab.py"), f"{tmp}/bare.pdf"],

@@ -126,12 +126,29 @@ CLINIC = s.Obj(doc="The clinic's details, shared by every handout", fields={
 })
 
 
+MAX_NESTING = 5  # sections and boxes inside each other: their headings run H2 to H6, the last PDF heading
+
+
 class _Builder:
     """Turns checked data into model values, recording places and markup problems."""
 
     def __init__(self, doc: Doc, ck: s.Checker):
         self.doc, self.ck = doc, ck
         self.cited = []  # (key, path) of every citation, so an unknown key is placed at its own text
+        self.depth = 0  # sections and boxes around the block being built
+
+    def nested(self, path, make):
+        """Build a section or box one level deeper, or refuse one nested past H6."""
+        # A deeper heading would be tagged H7, which PDF does not have (pdfcheck: nonstandard-role).
+        if self.depth >= MAX_NESTING:
+            self.ck.add(path, f"sections and boxes are nested more than {MAX_NESTING} deep",
+                        "move this block up a level, or split the section", code="content-too-deep")
+            return None
+        self.depth += 1
+        try:
+            return make()
+        finally:
+            self.depth -= 1
 
     def place(self, path) -> Place:
         line, col = self.doc.where(path)
@@ -170,8 +187,8 @@ class _Builder:
             return self.callout(v, path)
         if kind == "group":
             return Group(self.blocks(v["body"], path + ("body",)), here, aud, bid)
-        return Section(self.inline(v["heading"], path + ("heading",)), self.blocks(v["body"], path + ("body",)),
-                       here, aud, bid)
+        return self.nested(path, lambda: Section(self.inline(v["heading"], path + ("heading",)),
+                                                 self.blocks(v["body"], path + ("body",)), here, aud, bid))
 
     def items(self, items, path):
         out = []
@@ -203,8 +220,9 @@ class _Builder:
     def callout(self, v, path):
         if v is None:
             return None
-        return Callout(self.blocks(v["body"], path + ("body",)), self.place(path),
-                       self.inline(v["heading"], path + ("heading",)), v["tone"], tuple(v["audiences"]), v["id"])
+        return self.nested(path, lambda: Callout(self.blocks(v["body"], path + ("body",)), self.place(path),
+                                                 self.inline(v["heading"], path + ("heading",)), v["tone"],
+                                                 tuple(v["audiences"]), v["id"]))
 
 
 def _review(v) -> Review:

@@ -145,6 +145,11 @@ def load_chain(layouts_dir: Path, name: str, display_root: Path | None = None):
         if current in seen:
             raise PublishError(Problem(*via, "extends", f"layouts extend each other in a cycle: "
                                        f"{' -> '.join(seen + [current])}", "remove one of the extends: lines", code="layout-extends-cycle"))
+        if "/" in current or "\\" in current or not _inside(path, layouts_dir):  # ../x, /abs, sub/x, a link out
+            where = via or (shown, None, None)
+            raise PublishError(Problem(*where, "extends" if via else "",
+                                       f"'{current}' is not the name of a layout in layouts/",
+                                       f"use one of: {', '.join(list_layouts(layouts_dir))}", code="layout-unknown"))
         if not path.is_file():
             where = via or (shown, None, None)
             raise PublishError(Problem(*where, "extends" if via else "",
@@ -290,9 +295,10 @@ def load_theme(root: Path, name: str, fonts_dir: Path | None = None) -> Theme:
     for slot_set in ("header", "footer"):
         for key, source in settings[slot_set].items():
             _check_template(source, (slot_set, key), ck)
+    page = data["page"]
+    _check_room(page, letter if page["size"] == "letter" else A4, ck)
     if ck.problems:
         raise PublishError(ck.problems)
-    page = data["page"]
     return Theme(name=name, files=tuple(d.file for d in chain),
                  page_size=letter if page["size"] == "letter" else A4,
                  margins=(page["margin_top"], page["margin_right"], page["margin_bottom"], page["margin_left"]),
@@ -316,6 +322,23 @@ def _logo_problems(path: Path, root: Path) -> list:
     return []
 
 
+MIN_ROOM = 144  # points (2 in) of the page the margins must leave for text, across and down
+
+
+def _check_room(page, size, ck):
+    """Margins that leave no room for text would otherwise fail later as 'a block taller than a page'."""
+    if None in (page["margin_top"], page["margin_right"], page["margin_bottom"], page["margin_left"]):
+        return  # a margin that is not a length is already a problem
+    for across, (a, b), extent in ((True, ("margin_left", "margin_right"), size[0]),
+                                   (False, ("margin_top", "margin_bottom"), size[1])):
+        room = extent - page[a] - page[b]
+        if room < MIN_ROOM:
+            key = a if page[a] >= page[b] else b
+            ck.add(("page", key), f"the margins leave {max(room, 0):.0f} pt of the {extent:.0f} pt page "
+                   f"{'width' if across else 'height'} for text, under {MIN_ROOM} pt (2 in)",
+                   "use smaller margins", code="schema-range")
+
+
 def _inside(path: Path, folder: Path) -> bool:
     """True when path (after following links) stays inside folder: no ../, no absolute escapes."""
     try:
@@ -333,6 +356,32 @@ def _check_template(source, path, ck):
     if not source:
         return
     try:
-        compile_template(source)
+        template = compile_template(source)
     except jinja2.TemplateError as exc:
         ck.add(path, f"template error: {exc}", "check the {{ }} and {% %} markers", code="template")
+        return
+    # Errors that only show when it runs (an unknown value, the sandbox refusing __class__ and the like,
+    # 1 / 0) would otherwise escape from the middle of drawing a page: try it on pages 1 and 2 now.
+    for context in _sample_contexts():
+        try:
+            template.render(**context)
+        except Exception as exc:  # noqa: BLE001 - whatever a template does wrong is the designer's to fix
+            message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+            ck.add(path, f"template error: {message.rstrip('.')}", "use only the values listed in the layout's comments, "
+                   "e.g. {{ handout.title }} or {{ page }}", code="template")
+            return
+
+
+def _sample_contexts() -> list[dict]:
+    """What a header or footer template sees, for a sample approved English handout, on pages 1 and 2."""
+    from types import SimpleNamespace as NS
+
+    from .render.document import PAGES, template_context
+
+    review = NS(status="approved", reviewed="2026-01-01", reviewer="A reviewer", credentials="")
+    variant = NS(name="patient", audience="patient", language="en", review=review)
+    resolved = NS(variant=variant, handout=NS(id="sample", title="A sample handout", version="1.0"),
+                  title="A sample handout", subtitle="")
+    clinic = NS(name="A clinic", short_name="Clinic", phone=NS(value="(555) 555-0100"), web=NS(value="example.org"))
+    context = template_context(resolved, clinic)
+    return [{**context, "page": page, "pages": PAGES} for page in (1, 2)]

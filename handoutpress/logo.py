@@ -21,6 +21,8 @@ MAX_BYTES = 1_000_000  # a logo mark is a few KB; anything this large is a mista
 # Text would pull in a standard (non-embedded) font, images bring their own colours.
 FORBIDDEN = {"text", "tspan", "textPath", "image", "foreignObject"}
 
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
 FIX = "export the mark as a plain one-colour SVG of paths and shapes (convert text to outlines)"
 
 
@@ -88,6 +90,13 @@ def _check_svg(path: Path) -> None:
         if name in FORBIDDEN:
             raise problem(path, node.sourceline, None, "",
                           f"the logo mark contains <{name}>; text and images are not allowed", FIX)
+        # <use href="../../elsewhere.svg#a"> would make svglib read a file outside the project (it refuses
+        # only absolute paths), and an address would be a request: a mark refers only to its own parts.
+        href = node.get("href") or node.get(XLINK_HREF)
+        if href is not None and not href.strip().startswith("#"):
+            raise problem(path, node.sourceline, None, "",
+                          f"the logo mark refers to another file or address ({href[:80]}); only #references "
+                          "to its own parts are allowed", FIX)
 
 
 def _recolour(group: Group, colour: Color, path: Path) -> None:

@@ -148,15 +148,53 @@ def to_markup(inline, numbers: dict, link_colour: str = "", describe=None) -> st
 
 # ---- templates (header and footer lines written by designers) -------------------------------
 _ENV = None
+# A header or footer line is short: values that would build huge strings ('x' * 10**10, '%999999999s',
+# 'x'.center(10**9)) are refused before they fill memory.
+MAX_PRODUCT = 10_000  # items a * may produce
+MAX_ARGUMENT = 100_000  # largest whole number passed to a function (the sandbox's own range() limit)
+_WIDE = re.compile(r"%[-#0 +]*(\*|\d{5,})|%[-#0 +]*\d*\.(\*|\d{5,})")  # printf widths of 10000 and more
+_PADDING = {"format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs"}  # str methods that pad
 
 
 def template_env():
     global _ENV
     if _ENV is None:
-        from jinja2.sandbox import ImmutableSandboxedEnvironment
         from jinja2 import StrictUndefined
+        from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-        _ENV = ImmutableSandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+        class Sandbox(ImmutableSandboxedEnvironment):
+            """No Python internals, no changing values, no str.format, and no 'x' * 10**10 or 10**10**10."""
+
+            intercepted_binops = frozenset({"*", "**", "%"})
+
+            def call_binop(self, context, operator, left, right):
+                if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+                    raise SecurityError(f"the power {right} is too large")
+                if operator == "*":
+                    for seq, n in ((left, right), (right, left)):
+                        if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_PRODUCT:
+                            raise SecurityError(f"repeating a value {n} times makes it too long")
+                if operator == "%" and isinstance(left, str) and _WIDE.search(left):
+                    raise SecurityError("a % format with a width of 10000 or more")
+                return super().call_binop(context, operator, left, right)
+
+            def wrap_str_format(self, value):
+                return None  # str.format and format_map are refused below, not sandboxed
+
+            def is_safe_attribute(self, obj, attr, value):
+                if isinstance(obj, str) and attr in _PADDING:
+                    return False
+                return super().is_safe_attribute(obj, attr, value)
+
+            def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - jinja's own signature
+                for arg in (*args, *kwargs.values()):
+                    if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_ARGUMENT:
+                        raise SecurityError(f"the number {arg} is too large")
+                return super().call(__context, __obj, *args, **kwargs)
+
+        _ENV = Sandbox(autoescape=False, undefined=StrictUndefined)
+        for name in ("center", "indent", "format"):  # filters that pad to a width, or format with %
+            _ENV.filters.pop(name, None)
     return _ENV
 
 

@@ -50,7 +50,7 @@ ONE_LINE = "paragraph: You can bring someone with you."  # body[3].section.body[
 
 CASES = [
     Case("yaml-syntax", V, "subtitle: What to expect & how", "subtitle: What to expect: how", at="subtitle:",
-         col_at=": how", path="", message="YAML syntax error: mapping values are not allowed here",
+         col_at=": how", path="", message="YAML syntax error: mapping values are not allowed",
          fix="check indentation"),
     Case("wrong-type-version", V, 'version: "2.1"', "version: [1]", at="version: [1]", col_at="[1]",
          path="version", message="expected text, got a list", fix="quotes"),

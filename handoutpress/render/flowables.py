@@ -220,24 +220,40 @@ class QRBlock(Flowable):
         return self.texts[0][0].getSpaceBefore()
 
     def draw(self):
-        from reportlab.graphics import renderPDF
-        from reportlab.graphics.barcode.qr import QrCodeWidget
-        from reportlab.graphics.shapes import Drawing
-
         c, tagger = self.canv, self.canv.tagger
         for para, node, y, h in self._placed:
             tagger.begin(node)
             para.drawOn(c, 0, self.height - y - h)
             tagger.end()
-        # barWidth includes the 4-module quiet zone: the whole square is self.size, at least 2 cm
-        widget = QrCodeWidget(self.url, barLevel="M", barBorder=4, barWidth=self.size, barHeight=self.size)
-        drawing = Drawing(self.size, self.size, initialFontName=c._fontname)
-        drawing.add(widget)
         x, y = self.width - self.size, self.height - self.size
         self.figure.attrs["BBox"] = [x, y, x + self.size, y + self.size]
         tagger.begin(self.figure)
-        renderPDF.draw(drawing, c, x, y)
+        draw_qr(c, self.url, x, y, self.size)
         tagger.end()
+
+
+def draw_qr(canvas, url: str, x: float, y: float, size: float, quiet: int = 4):
+    """A QR code (ReportLab's encoder, level M) as one filled path: size includes the quiet zone."""
+    import itertools
+
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
+    qr = QrCodeWidget(url, barLevel="M").qr
+    qr.make()
+    count = qr.getModuleCount()
+    box = size / (count + 2 * quiet)
+    path = canvas.beginPath()
+    for r, row in enumerate(qr.modules):
+        col = 0
+        for dark, run in itertools.groupby(bool(m) for m in row):
+            n = len(list(run))
+            if dark:  # one rectangle per run of dark modules in a row
+                path.rect(x + (col + quiet) * box, y + size - (r + quiet + 1) * box, n * box, box)
+            col += n
+    canvas.saveState()
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
 
 
 class FieldsBlock(Flowable):
