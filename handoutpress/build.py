@@ -36,7 +36,9 @@ class Report:
 
 def handout_files(root: Path) -> list[Path]:
     # handouts/<id>.yaml; translations are handouts/<id>.<lang>.yaml
-    return sorted(p for p in (root / "handouts").glob("*.yaml") if p.name != CLINIC_FILE and "." not in p.stem)
+    # only regular files: a directory, a pipe or a link to /dev/zero must not be read (or hang)
+    return sorted(p for p in (root / "handouts").glob("*.yaml")
+                  if p.name != CLINIC_FILE and "." not in p.stem and p.is_file())
 
 
 def translation_file(root: Path, handout_file: str, handout_id: str, language: str) -> Path:

@@ -178,11 +178,17 @@ class Tagged(Flowable):
         return self.inner.getSpaceAfter()
 
     def getKeepWithNext(self):
-        return self.inner.getKeepWithNext()
+        return self.keepWithNext
 
+    # ReportLab sets keepWithNext = 0 on flowables it has already grouped; honour that, or a
+    # keep-with-next block taller than a page is regrouped for ever
     @property
     def keepWithNext(self):
-        return self.inner.getKeepWithNext()
+        return self.__dict__.get("_keep", self.inner.getKeepWithNext())
+
+    @keepWithNext.setter
+    def keepWithNext(self, value):
+        self.__dict__["_keep"] = value
 
     def drawOn(self, canvas, x, y, _sW=0):
         tagger = canvas.tagger
