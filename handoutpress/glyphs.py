@@ -18,25 +18,12 @@ def font_chars(font_name: str) -> set[int]:
 
 def missing_in_content(resolved, fonts: dict) -> list[Problem]:
     """Characters of the resolved handout that the body fonts cannot print, each with its place."""
-    faces = fonts["body"]
-    available = set.intersection(*(font_chars(name) for name in faces.values()))
-    problems, seen = [], set()
     blocks = resolved.blocks + ((resolved.call_to_action,) if resolved.call_to_action else ())
-    texts = [(b.place, t) for b in walk_blocks(blocks) for t in block_texts(b)]
-    for place, inline in texts:
-        for ch in plain(inline):
-            if ch in _IGNORED or ord(ch) in available or (place, ch) in seen:
-                continue
-            seen.add((place, ch))
-            problems.append(Problem(place.file, place.line, place.column, place.path,
-                                    f"the character '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}) "
-                                    f"is not in the font {faces['regular']} and would print as a blank box",
-                                    "replace it with a character the font has, or use a font that covers it", code="glyph-missing"))
-    return problems
+    return missing_in_strings([(plain(t), b.place) for b in walk_blocks(blocks) for t in block_texts(b)], fonts)
 
 
 def missing_in_strings(strings, fonts: dict) -> list[Problem]:
-    """Characters of titles and sources, given as (text, Place), that the fonts cannot print."""
+    """Characters of texts given as (text, Place) that the body fonts cannot print, each once per place."""
     available = set.intersection(*(font_chars(name) for name in fonts["body"].values()))
     out, seen = [], set()
     for text, place in strings:
@@ -47,5 +34,6 @@ def missing_in_strings(strings, fonts: dict) -> list[Problem]:
             out.append(Problem(place.file, place.line, place.column, place.path,
                                f"the character '{ch}' (U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}) is not in "
                                f"the font {fonts['body']['regular']} and would print as a blank box",
-                               "replace it with a character the font has", code="glyph-missing"))
+                               "replace it with a character the font has, or use a font that covers it",
+                               code="glyph-missing"))
     return out
