@@ -35,10 +35,10 @@ class Report:
 
 
 def handout_files(root: Path) -> list[Path]:
-    # handouts/<id>.yaml; translations are handouts/<id>.<lang>.yaml
-    # only regular files: a directory, a pipe or a link to /dev/zero must not be read (or hang)
+    # handouts/<id>.yaml; translations are handouts/<id>.<lang>.yaml. A directory, a pipe or a link
+    # to /dev/zero named like a handout is listed too: the loader refuses it at its name, unread
     return sorted(p for p in (root / "handouts").glob("*.yaml")
-                  if p.name != CLINIC_FILE and "." not in p.stem and p.is_file())
+                  if p.name != CLINIC_FILE and "." not in p.stem)
 
 
 def translation_file(root: Path, handout_file: str, handout_id: str, language: str) -> Path:
@@ -69,8 +69,8 @@ def load_translation_for(root: Path, handout, variant, cache: dict):
 
 
 def _shown(path: Path, root: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
+    try:  # the name the author sees, not where a link points
+        return str((path.parent.resolve() / path.name).relative_to(root.resolve()))
     except ValueError:
         return str(path)
 
@@ -268,7 +268,8 @@ def inputs_key(root: Path, path: Path, shared: str | None = None) -> str:
 
     digest = hashlib.sha256((shared or shared_key(Path(root).resolve())).encode())
     for dep in [path] + sorted(path.parent.glob(f"{path.stem}.*.yaml")):
-        digest.update(dep.name.encode() + b"\0" + dep.read_bytes())
+        # only regular files are read: a pipe would block, a link to /dev/zero would never end
+        digest.update(dep.name.encode() + b"\0" + (dep.read_bytes() if dep.is_file() else b"\0not a file\0"))
     return digest.hexdigest()
 
 
@@ -376,20 +377,29 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
         report.warnings += result.warnings
         report.failed += result.failed
         built += result.built
-    # everything is rendered before anything is written
-    entries = []
-    for item in built:
-        name = (item.variant.file_name + ".pdf") if item.variant.file_name else output.file_name(
-            item.handout.clinic.short_name, item.handout.id, item.variant.name, item.variant.language)
-        target = out_dir / item.handout.id / name
-        output.write_atomic(target, item.data)
-        entry = output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages, item.title,
-                             item.reading, item.warnings)
-        entry.update(source=item.source, inputs=keys[item.source])
-        entries.append(entry)
-        rebuilt.add((item.handout.id, item.variant.name))
-    if entries:
-        output.update_manifest(out_dir, entries, rebuilt)
+    # everything is rendered before anything is written; then every file is written to a temp file
+    # and flushed, and only then are they all renamed, the manifest last: a build killed before the
+    # renames changes nothing, one killed during them leaves whole files and a manifest one build old
+    # (which the next build, re-hashing every PDF it would skip, repairs)
+    output.clean_temps(out_dir)
+    entries, staged = [], []
+    try:
+        for item in built:
+            name = (item.variant.file_name + ".pdf") if item.variant.file_name else output.file_name(
+                item.handout.clinic.short_name, item.handout.id, item.variant.name, item.variant.language)
+            target = out_dir / item.handout.id / name
+            staged.append(output.stage(target, item.data))
+            entry = output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages, item.title,
+                                 item.reading, item.warnings)
+            entry.update(source=item.source, inputs=keys[item.source])
+            entries.append(entry)
+            rebuilt.add((item.handout.id, item.variant.name))
+        if entries:
+            output.update_manifest(out_dir, entries, rebuilt, {e["path"] for e in entries}, staged)
+    except BaseException:
+        output.discard(staged)
+        raise
+    output.commit(staged)
     from .catalog import write_catalog  # out/index.html and page-1 thumbnails, from the whole manifest
 
     write_catalog(out_dir, clinic.name)

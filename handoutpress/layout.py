@@ -351,7 +351,7 @@ def _inside(path: Path, folder: Path) -> bool:
 def _check_template(source, path, ck):
     import jinja2
 
-    from .text import compile_template
+    from .text import compile_template, render_template
 
     if not source:
         return
@@ -364,7 +364,7 @@ def _check_template(source, path, ck):
     # 1 / 0) would otherwise escape from the middle of drawing a page: try it on pages 1 and 2 now.
     for context in _sample_contexts():
         try:
-            template.render(**context)
+            render_template(template, **context)
         except Exception as exc:  # noqa: BLE001 - whatever a template does wrong is the designer's to fix
             message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
             ck.add(path, f"template error: {message.rstrip('.')}", "use only the values listed in the layout's comments, "

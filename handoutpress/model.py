@@ -227,3 +227,4 @@ class Resolved:
     call_to_action: Callout | None
     sources: tuple  # (number, Source) in first-citation order
     numbers: dict = field(default_factory=dict)  # source key -> number
+    title_place: Place | None = None  # where the printed title is written (for errors about it)

@@ -37,21 +37,83 @@ def file_name(clinic_short: str, handout_id: str, variant: str, language: str) -
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside the target, flush it to disk, then rename over it."""
+    commit([stage(path, data)])
+
+
+def stage(path: Path, data: bytes) -> tuple[str, Path]:
+    """Write data to a hidden temporary file beside path and flush it to disk; commit() renames it.
+
+    The temp file's name carries this process's id, so a later build can tell a temp file of a
+    killed build (removed by clean_temps) from one a build still running is writing."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private (0600); a handout is for sharing
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        _unlink(tmp)
         raise
+    return tmp, path
+
+
+def commit(staged: list[tuple[str, Path]]) -> None:
+    """Rename staged files over their targets, in order, one after the other (nothing slow in between:
+    a build killed here leaves each target either old or new, never partial); on an error the
+    temp files not yet renamed are removed."""
+    done = 0
+    try:
+        for tmp, path in staged:
+            os.replace(tmp, path)
+            done += 1
+    except BaseException:
+        for tmp, _ in staged[done:]:
+            _unlink(tmp)
+        raise
+
+
+def discard(staged: list[tuple[str, Path]]) -> None:
+    for tmp, _ in staged:
+        _unlink(tmp)
+
+
+def _unlink(tmp) -> None:
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+
+
+_TEMP = re.compile(r"^\..+\.(\d+)\.[^.]+\.tmp$")
+
+
+def clean_temps(out_dir: Path) -> list[Path]:
+    """Remove the temp files that builds killed before their rename left in out_dir (only those whose
+    process is gone: a build still running elsewhere keeps its own)."""
+    removed = []
+    if not out_dir.is_dir():
+        return removed
+    for path in out_dir.rglob(".*.tmp"):
+        match = _TEMP.match(path.name)
+        if not match or not path.is_file() or _alive(int(match.group(1))):
+            continue
+        _unlink(path)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process (or not a pid at all): leave its file alone
+    return True
 
 
 def entry(handout, variant, out_dir: Path, path: Path, data: bytes, pages: int, title: str = "",
@@ -82,8 +144,12 @@ def read_manifest(out_dir: Path) -> list[dict]:
     return [e for e in outputs if isinstance(e, dict)] if isinstance(outputs, list) else []
 
 
-def update_manifest(out_dir: Path, entries: list[dict], rebuilt: set[tuple]) -> dict:
-    """Replace the entries of what was rebuilt, keep the rest, drop entries whose file is gone."""
+def update_manifest(out_dir: Path, entries: list[dict], rebuilt: set[tuple], written: set[str] = frozenset(),
+                    staged: list | None = None) -> dict:
+    """Replace the entries of what was rebuilt, keep the rest, drop entries whose file is gone.
+
+    written: paths (relative to out_dir) about to be written, counted as present. staged: if given,
+    the manifest is staged into it (to be committed with the files it describes) instead of written."""
     manifest_path = out_dir / MANIFEST
     old = []
     try:
@@ -91,8 +157,12 @@ def update_manifest(out_dir: Path, entries: list[dict], rebuilt: set[tuple]) -> 
     except (OSError, ValueError, AttributeError):
         old = []
     keep = [e for e in old if isinstance(e, dict) and (e.get("handout"), e.get("variant")) not in rebuilt
-            and (out_dir / str(e.get("path", ""))).is_file()]
+            and (str(e.get("path", "")) in written or (out_dir / str(e.get("path", ""))).is_file())]
     outputs = sorted(keep + entries, key=lambda e: (e["handout"], e["variant"]))
     manifest = {"outputs": outputs}
-    write_atomic(manifest_path, (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode())
+    data = (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+    if staged is None:
+        write_atomic(manifest_path, data)
+    else:
+        staged.append(stage(manifest_path, data))
     return manifest

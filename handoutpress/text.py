@@ -148,6 +148,11 @@ def to_markup(inline, numbers: dict, link_colour: str = "", describe=None) -> st
 
 # ---- templates (header and footer lines written by designers) -------------------------------
 _ENV = None
+# A line is rendered on every page: its loops, calls and filters share a budget of steps (so nested
+# loops or a macro calling itself twice cannot run for hours), and what it prints is capped.
+MAX_STEPS = 20_000
+MAX_OUTPUT = 2_000  # characters one header or footer slot may print
+_STEPS = None  # contextvars.ContextVar holding [steps left] while render_template runs
 # A header or footer line is short: values that would build huge strings ('x' * 10**10, '%999999999s',
 # 'x'.center(10**9)) are refused before they fill memory.
 MAX_PRODUCT = 10_000  # items a * may produce
@@ -187,17 +192,81 @@ def template_env():
                 return super().is_safe_attribute(obj, attr, value)
 
             def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - jinja's own signature
+                _spend(1)  # a macro that calls itself runs out of steps, however it branches
                 for arg in (*args, *kwargs.values()):
                     if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_ARGUMENT:
                         raise SecurityError(f"the number {arg} is too large")
                 return super().call(__context, __obj, *args, **kwargs)
 
+            def _parse(self, source, name, filename):
+                from jinja2 import nodes
+
+                tree = super()._parse(source, name, filename)
+                for loop in tree.find_all(nodes.For):  # every {% for %} walks through budget()
+                    loop.iter = nodes.Call(nodes.EnvironmentAttribute("budget"), [loop.iter], [], None, None,
+                                           lineno=loop.iter.lineno)
+                return tree
+
+            budget = staticmethod(_budgeted)
+
         _ENV = Sandbox(autoescape=False, undefined=StrictUndefined)
         for name in ("center", "indent", "format"):  # filters that pad to a width, or format with %
             _ENV.filters.pop(name, None)
+        _ENV.filters = {name: _costed(f) for name, f in _ENV.filters.items()}
     return _ENV
 
 
 def compile_template(source: str):
     """Compile a designer's template; raises jinja2.TemplateError for the caller to place."""
     return template_env().from_string(source)
+
+
+def render_template(template, **context) -> str:
+    """Render a compiled template within the step budget and the output cap (SecurityError past them)."""
+    global _STEPS
+    from jinja2.sandbox import SecurityError
+
+    if _STEPS is None:
+        import contextvars
+
+        _STEPS = contextvars.ContextVar("template_steps")
+    token = _STEPS.set([MAX_STEPS])
+    try:
+        out, size = [], 0
+        for piece in template.generate(**context):
+            size += len(piece)
+            if size > MAX_OUTPUT:
+                raise SecurityError(f"it prints over {MAX_OUTPUT} characters")
+            out.append(piece)
+        return "".join(out)
+    finally:
+        _STEPS.reset(token)
+
+
+def _spend(n: int) -> None:
+    from jinja2.sandbox import SecurityError
+
+    left = _STEPS.get(None) if _STEPS is not None else None
+    if left is None:
+        raise SecurityError("templates are rendered with render_template")
+    left[0] -= n
+    if left[0] < 0:
+        raise SecurityError(f"it takes over {MAX_STEPS} steps (loops inside loops?)")
+
+
+def _budgeted(iterable):
+    for item in iterable:
+        _spend(1)
+        yield item
+
+
+def _costed(f):
+    """A filter that pays for the size of what it works on (sorting 10000 items costs 10000 steps)."""
+    import functools
+
+    @functools.wraps(f)
+    def costed(*args, **kwargs):
+        _spend(1 + max((len(a) for a in args if isinstance(a, (str, list, tuple, dict))), default=0))
+        return f(*args, **kwargs)
+
+    return costed

@@ -161,7 +161,7 @@ def translate(resolved, translation: Translation):
     blocks = tr.blocks(resolved.blocks)
     cta = tr.block(resolved.call_to_action) if resolved.call_to_action else None
     out = replace(resolved, blocks=blocks, call_to_action=cta, title=translation.title,
-                  subtitle=translation.subtitle or resolved.subtitle)
+                  subtitle=translation.subtitle or resolved.subtitle, title_place=translation.places["title"])
     return out, stale_problems(tr, translation)
 
 

@@ -48,7 +48,8 @@ def resolve(handout: Handout, variant: Variant) -> Resolved:
     sources, numbers = number_sources(blocks, cta, handout.sources)
     return Resolved(handout=handout, variant=variant, title=variant.title or handout.title,
                     subtitle=variant.subtitle or handout.subtitle, blocks=blocks, call_to_action=cta,
-                    sources=sources, numbers=numbers)
+                    sources=sources, numbers=numbers,
+                    title_place=variant.place if variant.title else handout.places.get("title", variant.place))
 
 
 def find_variant(handout: Handout, name: str) -> Variant | None:

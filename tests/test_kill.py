@@ -150,7 +150,7 @@ def test_sigkill_at_random_moments_of_builds_that_rewrite_everything(tmp_path):
         except ProcessLookupError:
             pass
         proc.wait(timeout=60)
-        _check_after_kill(out, finished)  # the manifest may lag (MANIFEST_WINDOW), every file is complete
+        _check_after_kill(out, finished)  # every file is complete; the manifest may lag if the kill fell between the renames
         for pdf in out.rglob("*.pdf"):
             if not pdf.name.startswith("."):
                 assert run_qpdf_check(pdf) == [], pdf
@@ -177,22 +177,21 @@ def _crash_after(monkeypatch, n):
     return count
 
 
-MANIFEST_WINDOW = ("build.py writes each PDF, then the manifest: a build that dies between the two leaves a "
-                   "manifest whose sha256 is the old PDF's (the next build repairs it). Fix: write the manifest "
-                   "last with entries that stay valid either way (e.g. PDFs under content-addressed names, or "
-                   "readers that re-hash), or note in the README that the manifest may lag a killed build")
-
-
-@pytest.mark.xfail(strict=True, reason=MANIFEST_WINDOW)
-def test_a_build_that_dies_after_any_write_leaves_a_manifest_that_matches_the_files(tmp_path, monkeypatch):
+def test_a_build_that_dies_after_any_rename_leaves_whole_files_and_the_next_build_repairs_the_manifest(
+        tmp_path, monkeypatch):
     """Starting each time from a finished build, the next build is stopped dead just after its first, second,
-    ... rename (in process: fast and deterministic); out/ is checked after each."""
+    ... rename (in process: fast and deterministic); out/ is checked after each.
+
+    Every file is written and flushed before the first rename and the manifest is renamed right after the
+    PDFs, so a build can only die with a lagging manifest in the few microseconds between those renames;
+    then the entries that lag are PDFs of this very build, complete, and the next build (which re-hashes
+    every PDF it would skip) puts out/ exactly as a finished build leaves it."""
     from handoutpress.build import build
 
     root, finished = _kill_project(tmp_path)
     out = root / "out"
     _set_version(root, 1)
-    stale, n = {}, 0
+    n = 0
     while True:
         n += 1
         shutil.rmtree(out, ignore_errors=True)
@@ -204,14 +203,51 @@ def test_a_build_that_dies_after_any_write_leaves_a_manifest_that_matches_the_fi
             pass
         finally:
             monkeypatch.undo()
-        found = _check_after_kill(out, finished)
-        if found:
-            stale[n] = found
-            _set_version(root, 0)  # back to what the manifest says: the next build must not trust it blindly
-            build(root, out_dir=out, jobs=1)
-            assert _snapshot(out) == finished[0], "the next build left a PDF the manifest does not describe"
-            _set_version(root, 1)
+        stale = _check_after_kill(out, finished)
+        for path in stale:  # the manifest lags only for PDFs this build has already replaced
+            assert _snapshot(out)[path] == finished[1][path], path
+        assert not [p for p in out.rglob("*.tmp")], "a stopped build's temp files are left behind"
+        _set_version(root, 0)  # back to what the manifest says: the next build must not trust it blindly
+        build(root, out_dir=out, jobs=1)
+        assert _snapshot(out) == finished[0], "the next build left a PDF the manifest does not describe"
+        _set_version(root, 1)
         if renames[0] < n:  # the build finished before its n-th rename: every moment has been tried
             break
     assert n >= 6  # three PDFs, their thumbnails, the manifest, the catalog
-    assert stale == {}, f"after the n-th rename, the manifest's sha256 is not the file's: {stale}"
+
+
+def test_a_build_that_dies_while_writing_its_files_changes_nothing_in_out(tmp_path, monkeypatch):
+    """Until its first rename a build only writes hidden temp files: stopped at any flush before that, out/
+    is exactly the previous build, and the next build removes the temp files a killed build left."""
+    from handoutpress import output
+    from handoutpress.build import build
+
+    root, finished = _kill_project(tmp_path)
+    out = root / "out"
+    shutil.copytree(tmp_path / "finished-0", out)
+    _set_version(root, 1)
+    real_fsync, calls = os.fsync, [0]
+
+    def fsync(fd):
+        real_fsync(fd)
+        calls[0] += 1
+        if calls[0] == 3:  # the third file staged: two PDFs are flushed, none renamed
+            raise _Crash(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", lambda *a: pytest.fail("renamed before every file was written"))
+    with pytest.raises(_Crash):
+        build(root, out_dir=out, jobs=1)
+    monkeypatch.undo()
+    assert _snapshot(out) == finished[0]
+    assert not [p for p in out.rglob("*.tmp")]  # in process, the temps are removed at once
+    # a SIGKILL would leave them: one from a process that is gone is removed, one of a live build is kept
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = out / "visit" / f".maple-mountain-visit-patient-en.pdf.{int(dead.stdout)}.abc123.tmp"
+    mine = out / "visit" / f".maple-mountain-visit-patient-en.pdf.{os.getppid()}.def456.tmp"
+    left.write_bytes(b"%PDF-1.4 half")
+    mine.write_bytes(b"%PDF-1.4 being written")
+    assert output.clean_temps(out) == [left]
+    assert mine.exists()
+    build(root, out_dir=out, jobs=1)
+    assert _snapshot(out) == finished[1] and not left.exists() and mine.exists()

@@ -13,7 +13,6 @@
 - header and footer templates reaching for Python internals (or building huge strings) are refused with
   the layout's file and line.
 
-Known bugs outside the files this suite may fix are strict xfails naming the fix (they fail loudly once fixed).
 Builds killed with SIGKILL: tests/test_kill.py.
 More examples locally: HANDOUTPRESS_FUZZ_EXAMPLES=500 HANDOUTPRESS_FUZZ_RANDOM=1 pytest tests/test_robustness.py
 """
@@ -74,13 +73,6 @@ def time_limit(seconds: float, what: str):
         signal.signal(signal.SIGALRM, previous)
 
 
-def known_bug(p: Problem) -> bool:
-    """Reported, not yet fixed (each has a strict xfail test below that starts passing when it is)."""
-    # render/document.py: a title band taller than a page (a huge title) is "something is taller than a
-    # page" with no line or path: the title band flowable carries no place.
-    return p.code == "block-too-tall" and p.line is None
-
-
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     """One copied project for the module's generated examples (each writes its own files and out folder)."""
@@ -115,7 +107,7 @@ def assert_contract(report, root: Path, out: Path) -> None:
         assert Path(p.file).is_absolute() or (root / p.file).exists() or p.code in LINELESS, \
             f"problem names no file of the project: {p}"
     for p in report.problems:
-        if p.code not in LINELESS and not known_bug(p):
+        if p.code not in LINELESS:
             assert p.line is not None, f"problem without a line: {p!r}"
     assert report.written or report.problems, "nothing written and nothing said"
     if report.failed:
@@ -142,7 +134,6 @@ plain = st.text(alphabet=PLAIN_ALPHABET, min_size=1, max_size=80)
 markupish = st.text(alphabet=PLAIN_ALPHABET + MARKUP_ALPHABET, min_size=1, max_size=40)
 wild = st.text(max_size=30)  # any code point but surrogates: control characters, RTL, emoji, combining marks
 long_word = st.integers(150, 3000).map(lambda n: "supercalifragilistic" * (n // 20))
-# Headings stay under a page: a longer one hangs the layout (KEEP_WITH_NEXT_HANG, tested on its own below).
 longish_word = st.integers(100, 400).map(lambda n: "supercalifragilistic" * (n // 20))
 number = st.one_of(st.integers(-10**30, 10**30), st.floats(allow_nan=True, allow_infinity=True))  # text, to an author
 odd = st.one_of(st.none(), number, st.booleans(), st.just([]), st.just({}), st.lists(st.integers(), max_size=3),
@@ -183,7 +174,7 @@ def handouts(odd_values: bool):
     maybe = (lambda s: st.one_of(s, s, s, odd)) if odd_values else (lambda s: s)
     text = st.one_of(plain, plain, plain, markupish, wild, st.sampled_from(EXOTIC), long_word, number)
     inline = maybe(text)
-    heading = maybe(st.one_of(plain, plain, markupish, wild, st.sampled_from(EXOTIC), longish_word, number))
+    heading = maybe(st.one_of(plain, plain, markupish, wild, st.sampled_from(EXOTIC), long_word, number))
     name = st.sampled_from(["patient", "family", "clinician", "x-1"])
     if odd_values:
         name = st.one_of(name, st.sampled_from(["Bad Name", "", 3]))
@@ -567,13 +558,6 @@ def test_a_huge_paragraph_or_item_splits_over_pages(tmp_path, body):
     assert run_qpdf_check(root / "out" / entry["path"]) == []
 
 
-KEEP_WITH_NEXT_HANG = (
-    "render/tagging.py: Tagged.getKeepWithNext ignores the keepWithNext = 0 ReportLab sets on the flowables it "
-    "groups, so a kept-with-next flowable taller than a page (a huge heading, a long paragraph ending in ':' "
-    "before a list) is grouped and split again forever")
-
-
-@pytest.mark.xfail(strict=True, reason=KEEP_WITH_NEXT_HANG)
 @pytest.mark.parametrize("body", [
     pytest.param([{"section": {"heading": WORDS, "body": [{"paragraph": "x"}]}}], id="heading"),
     pytest.param([{"paragraph": WORDS[:6000] + " such as:"}, {"list": ["a", "b"]}], id="paragraph-before-list"),
@@ -585,8 +569,6 @@ def test_a_huge_heading_or_lead_in_builds_or_fails_clearly_and_quickly(tmp_path,
     assert report.written or all(p.code == "block-too-tall" and p.line for p in report.problems)
 
 
-@pytest.mark.xfail(strict=True, reason="render/document.py: a title band taller than a page is 'something is "
-                                       "taller than a page' with no line; it should name the title")
 def test_a_title_taller_than_a_page_names_the_title(tmp_path):
     root = copy_project(tmp_path, cli=False)
     text = _one_block_handout(root, [{"paragraph": "x"}])
@@ -736,16 +718,7 @@ def test_duplicate_variant_names_are_an_error_in_the_handout(tmp_path):
     assert (p.code, p.file, p.line, p.path) == ("yaml-duplicate-key", "handouts/sleep.yaml", 13, "variants.patient")
 
 
-NOT_A_FILE = ("build.py: inputs_key() reads every handouts/*.yaml before the loader checks it is a regular "
-              "file: a directory is an IsADirectoryError traceback, a FIFO blocks for ever, a link to /dev/zero "
-              "reads until memory runs out (handout_files() should keep only regular files)")
-
-
-@pytest.mark.parametrize("kind", [
-    pytest.param("fifo", marks=pytest.mark.xfail(strict=True, reason=NOT_A_FILE)),
-    pytest.param("dev-zero", marks=pytest.mark.xfail(run=False, reason=NOT_A_FILE + "; not run: it would fill memory")),
-    pytest.param("directory", marks=pytest.mark.xfail(strict=True, reason=NOT_A_FILE)),
-])
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "directory"])
 def test_a_handout_that_is_not_a_regular_file_is_refused_without_reading(tmp_path, kind):
     root = copy_project(tmp_path, cli=False)
     target = root / "handouts" / "odd.yaml"
@@ -990,6 +963,12 @@ PAYLOADS = [
     "{{ request.application.__globals__ }}",
     "{{ page / 0 }}",
     "{{ nope }}",
+    # work without end: loops in loops, a macro that calls itself twice, a filter run again and again, a huge line
+    "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+    "{% for a in 'x' * 10000 %}{% for b in 'y' * 10000 %}{{ '' }}{% endfor %}{% endfor %}",
+    "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(90) }}",
+    "{% for a in range(10000) %}{{ ('y' * 10000) | list | sort | length }}{% endfor %}",
+    "{% for a in range(100000) %}{{ page }}{% endfor %}",
 ]
 
 
@@ -1035,3 +1014,18 @@ def test_ordinary_templates_still_work(tmp_path, template, printed):
     assert report.problems == []
     with pdfplumber.open(root / "out" / report.written[0]["path"]) as pdf:
         assert printed in pdf.pages[0].extract_text()
+
+
+def test_a_template_that_fails_only_on_a_later_page_names_its_line_and_the_page(tmp_path):
+    """The layout check tries pages 1 and 2; a line that breaks on page 3 is still an error at its place,
+    and nothing is written."""
+    root = copy_project(tmp_path, cli=False)
+    (root / "layouts" / "later.yaml").write_text(
+        "extends: maple-mountain\nfooter:\n  right: \"{{ page }}{% if page > 2 %}{{ nope }}{% endif %}\"\n")
+    text = (root / "handouts" / "benzodiazepines.yaml").read_text("utf-8")
+    (root / "handouts" / "benzodiazepines.yaml").write_text(text.replace("layout: maple-mountain\n", "layout: later\n"))
+    report = build(root, ["benzodiazepines"], variants=["patient"], out_dir=root / "out")
+    (p,) = report.problems
+    assert (p.code, p.file, p.line, p.path) == ("template", "layouts/later.yaml", 3, "footer.right"), p
+    assert p.message == "template error on page 3: 'nope' is undefined"
+    assert report.written == [] and not (root / "out" / "benzodiazepines").exists()

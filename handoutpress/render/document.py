@@ -12,7 +12,7 @@ from .. import model as m
 from ..citations import format_source
 from ..errors import Problem, PublishError
 from ..labels import format_date, labels_for, next_review
-from ..text import compile_template, escape
+from ..text import compile_template, escape, render_template
 from . import blocks as b
 from .flowables import Box, QRBlock, TitleBand
 from .tagging import HandoutCanvas, StructNode, Tagged, Tagger
@@ -52,6 +52,21 @@ class Furniture:
         self.theme, self.fonts, self.context = theme, fonts, context
         self.templates = templates  # {"header": {"left": Template...}, "footer": {...}}
         self.draft_text = draft_text
+        self.problems = []  # a template that fails on a page the layout check did not try
+
+    def _template_failed(self, which, slot, page, exc):
+        import jinja2
+
+        from ..yamlio import format_path
+
+        message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+        file, line, column = self.theme.origins.get((which, slot), (self.theme.files[0], None, None))
+        problem = Problem(str(file), line, column, format_path((which, slot)),
+                          f"template error on page {page}: {message.rstrip('.')}",
+                          "use only the values listed in the layout's comments, e.g. {{ handout.title }} or "
+                          "{{ page }}, and keep the line short", code="template")
+        if all(p.path != problem.path for p in self.problems):  # the first page it fails on is enough
+            self.problems.append(problem)
 
     def font(self, style_name, bold=False):
         ts = self.theme.styles[style_name]
@@ -109,7 +124,11 @@ class Furniture:
     def _slots(self, canvas, which, page, y, x0, x1, font, ts, down):
         canvas.setFillColor(ts.colour)
         for slot, template in self.templates[which].items():
-            text = template.render(**self.context, page=page, pages=PAGES)
+            try:
+                text = render_template(template, **self.context, page=page, pages=PAGES)
+            except Exception as exc:  # noqa: BLE001 - checked on sample pages at load; this page differs
+                self._template_failed(which, slot, page, exc)
+                continue
             lines = [ln for ln in text.split("\n")]
             if not down:
                 lines.reverse()
@@ -212,21 +231,25 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
         doc.build(story, canvasmaker=make_canvas)
     except LayoutError as exc:
         raise PublishError(_layout_problem(resolved, everything, exc))
+    if furniture.problems:
+        raise PublishError(furniture.problems)
     return buf.getvalue(), tagger, doc_node
 
 
 def _layout_problem(resolved, flowables, exc) -> Problem:
     """ReportLab names the flowable by its id; turn that back into the handout block it came from."""
-    text = str(exc)
-    place = next((f._handout_place for f in flowables
-                  if getattr(f, "_handout_place", None) and f"{id(f):x}" in text.lower()), None)
-    what = "a block"
-    if place is None:
-        place = m.Place(resolved.handout.file, None, None, "")
-        what = "something"
+    text = str(exc).lower()
+    culprit = next((f for f in flowables if getattr(f, "_handout_place", None) and f"{id(f):x}" in text), None)
+    if culprit is None:
+        place, what, fix = m.Place(resolved.handout.file, None, None, ""), "something", \
+            "shorten the cell or paragraph, or split it into smaller blocks"
+    elif isinstance(culprit, TitleBand):
+        place, what, fix = culprit._handout_place, "the title band (title and subtitle)", "shorten the title or subtitle"
+    else:
+        place, what, fix = culprit._handout_place, "a block", "shorten the cell or paragraph, or split it into smaller blocks"
     return Problem(place.file, place.line, place.column, place.path,
                    f"{what} is taller than a page and cannot be split (variant {resolved.variant.name})",
-                   "shorten the cell or paragraph, or split it into smaller blocks", code="block-too-tall")
+                   fix, code="block-too-tall")
 
 
 def _flowables(story):
@@ -256,6 +279,7 @@ def _title_band(resolved, theme, ctx, clinic, doc_node, lab, bleed):
     if subtitle:
         nodes["subtitle"] = doc_node.add("P")
     flow = TitleBand(band, mark, wordmark, tagline, title, subtitle, nodes, bleed)
+    flow._handout_place = resolved.title_place  # a title too tall for a page is reported at its line
     return [flow]
 
 

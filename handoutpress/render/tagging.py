@@ -178,17 +178,12 @@ class Tagged(Flowable):
         return self.inner.getSpaceAfter()
 
     def getKeepWithNext(self):
-        return self.keepWithNext
-
-    # ReportLab sets keepWithNext = 0 on flowables it has already grouped; honour that, or a
-    # keep-with-next block taller than a page is regrouped for ever
-    @property
-    def keepWithNext(self):
-        return self.__dict__.get("_keep", self.inner.getKeepWithNext())
-
-    @keepWithNext.setter
-    def keepWithNext(self, value):
-        self.__dict__["_keep"] = value
+        # ReportLab groups kept-with-next flowables and then writes keepWithNext = 0 straight into
+        # their __dict__; honour that, or a kept-with-next block taller than a page (a huge heading,
+        # a long lead-in before a list) is grouped and split again for ever
+        if "keepWithNext" in self.__dict__:
+            return self.__dict__["keepWithNext"]
+        return self.inner.getKeepWithNext()
 
     def drawOn(self, canvas, x, y, _sW=0):
         tagger = canvas.tagger
