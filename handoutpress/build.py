@@ -23,6 +23,7 @@ class Built:
     title: str = ""  # as printed in this variant (its own, or translated)
     reading: object = None
     source: str = ""  # the handout file, as shown
+    thumbnail: bytes | None = None  # page 1 as PNG for the catalog (rendered where the PDF was)
 
 
 @dataclass
@@ -220,8 +221,9 @@ class HandoutResult:
 
 
 def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=None, caches=None,
-                  progress=None) -> HandoutResult:
-    """Load, check and render every chosen variant of one handout file (pure: writes nothing)."""
+                  progress=None, thumbnails: bool = False) -> HandoutResult:
+    """Load, check and render every chosen variant of one handout file (pure: writes nothing);
+    with thumbnails, each PDF's catalog thumbnail too (so parallel builds render those in parallel)."""
     from .check import uncited_sources
 
     caches = caches or Caches()
@@ -257,20 +259,38 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         result.warnings += built.warnings
         built.warnings = clinic_checks + built.warnings
         built.source = shown
+        if thumbnails:
+            from .catalog import thumbnail
+
+            try:
+                built.thumbnail = thumbnail(built.data)
+            except Exception:  # noqa: BLE001 - pdfium's errors; the catalog tries again from the file
+                built.thumbnail = None
         result.built.append(built)
     return result
 
 
-def inputs_key(root: Path, path: Path, shared: str | None = None) -> str:
+def inputs_key(root: Path, path: Path, shared: str | None = None, translations: list | None = None) -> str:
     """A hash of everything a handout's outputs depend on: the handout and its translations, the
-    clinic file, every layout and asset, every font, and the publisher's own code and data."""
+    clinic file, every layout and asset, every font, and the publisher's own code and data.
+    translations: the handout's <id>.<lang>.yaml files, if already listed (see translation_files)."""
     import hashlib
 
     digest = hashlib.sha256((shared or shared_key(Path(root).resolve())).encode())
-    for dep in [path] + sorted(path.parent.glob(f"{path.stem}.*.yaml")):
+    if translations is None:
+        translations = translation_files(path.parent).get(path.stem, [])
+    for dep in [path] + sorted(translations):
         # only regular files are read: a pipe would block, a link to /dev/zero would never end
         digest.update(dep.name.encode() + b"\0" + (dep.read_bytes() if dep.is_file() else b"\0not a file\0"))
     return digest.hexdigest()
+
+
+def translation_files(folder: Path) -> dict[str, list[Path]]:
+    """handout id -> its translation files in folder (<id>.<lang>.yaml), from one listing of the folder."""
+    found = {}
+    for p in folder.glob("*.*.yaml"):
+        found.setdefault(p.name.split(".", 1)[0], []).append(p)
+    return found
 
 
 def shared_key(root: Path) -> str:
@@ -305,10 +325,18 @@ def _unchanged(out_dir: Path, previous: list, shown: str, key: str, variants) ->
     return mine
 
 
+_WORKER_CACHES = None  # in a worker process: layouts, fonts and translations loaded once for the whole build
+
+
+def _start_worker():
+    global _WORKER_CACHES
+    _WORKER_CACHES = Caches()
+
+
 def _render_in_worker(args):
     """One handout in a worker process (parallel builds); results come back to be written by the parent."""
     root, path, clinic, clinic_checks, variants = args
-    return build_handout(root, path, clinic, clinic_checks, variants)
+    return build_handout(root, path, clinic, clinic_checks, variants, _WORKER_CACHES, thumbnails=True)
 
 
 def build(root: Path, names: list[str] | None = None, variants: list[str] | None = None,
@@ -342,65 +370,76 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
         return report
     previous = [] if force else output.read_manifest(out_dir)
     todo, keys, shared = [], {}, shared_key(root.resolve())
+    translations = {}
     for path in files:
         shown = _shown(path, root)
-        keys[shown] = inputs_key(root, path, shared)
+        if path.parent not in translations:
+            translations[path.parent] = translation_files(path.parent)
+        keys[shown] = inputs_key(root, path, shared, translations[path.parent].get(path.stem, []))
         kept = _unchanged(out_dir, previous, shown, keys[shown], variants)
         if kept is None:
             todo.append(path)
         else:
             report.unchanged += kept
-    results = []
-    jobs = max(1, jobs or 1)
-    if jobs > 1 and len(todo) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+    # Each handout's files are written to hidden temp files (flushed to disk) as soon as it is rendered,
+    # so memory holds one handout at a time; nothing is renamed until every handout is done, then all
+    # are renamed one after the other, the manifest last. A build killed before the renames changes
+    # nothing in out/ (the next build removes its temp files); one killed during them leaves whole
+    # files and a manifest one build old, which the next build (re-hashing what it would skip) repairs.
+    from .catalog import thumbnail_path
 
-        work = [(root, path, clinic, clinic_checks, variants) for path in todo]
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            for done, result in enumerate(pool.map(_render_in_worker, work, chunksize=max(1, len(work) // (jobs * 8)))):
-                if progress:
-                    progress(done + 1, len(todo), _shown(todo[done], root))
-                results.append(result)
-    else:
-        caches = Caches()
-        for done, path in enumerate(todo):
-            shown = _shown(path, root)
-            if progress:
-                progress(done, len(todo), shown)
-            results.append(build_handout(root, path, clinic, clinic_checks, variants, caches,
-                                         (lambda current, d=done: progress(d, len(todo), current)) if progress else None))
-    if progress:
-        progress(len(todo), len(todo), "")
-    built, rebuilt = [], set()
-    for result in results:
+    output.clean_temps(out_dir)
+    entries, staged, rebuilt = [], [], set()
+
+    def take(result: HandoutResult) -> None:
         report.problems += result.problems
         report.warnings += result.warnings
         report.failed += result.failed
-        built += result.built
-    # everything is rendered before anything is written; then every file is written to a temp file
-    # and flushed, and only then are they all renamed, the manifest last: a build killed before the
-    # renames changes nothing, one killed during them leaves whole files and a manifest one build old
-    # (which the next build, re-hashing every PDF it would skip, repairs)
-    output.clean_temps(out_dir)
-    entries, staged = [], []
-    try:
-        for item in built:
+        for item in result.built:
             name = (item.variant.file_name + ".pdf") if item.variant.file_name else output.file_name(
                 item.handout.clinic.short_name, item.handout.id, item.variant.name, item.variant.language)
             target = out_dir / item.handout.id / name
-            staged.append(output.stage(target, item.data))
+            if not output.holds(target, item.data):  # the same bytes are not rewritten (their mtime stays)
+                staged.append(output.stage(target, item.data))
             entry = output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages, item.title,
                                  item.reading, item.warnings)
+            thumb = out_dir / thumbnail_path(entry["path"])
+            if item.thumbnail and not output.holds(thumb, item.thumbnail):  # after its PDF: newer, so kept
+                staged.append(output.stage(thumb, item.thumbnail))
             entry.update(source=item.source, inputs=keys[item.source])
             entries.append(entry)
             rebuilt.add((item.handout.id, item.variant.name))
+
+    jobs = max(1, jobs or 1)
+    try:
+        if jobs > 1 and len(todo) > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            work = [(root, path, clinic, clinic_checks, variants) for path in todo]
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker) as pool:
+                chunk = max(1, min(4, len(work) // (jobs * 8)))  # small: the last chunks finish together
+                for done, result in enumerate(pool.map(_render_in_worker, work, chunksize=chunk)):
+                    if progress:
+                        progress(done + 1, len(todo), _shown(todo[done], root))
+                    take(result)
+        else:
+            caches = Caches()
+            for done, path in enumerate(todo):
+                shown = _shown(path, root)
+                if progress:
+                    progress(done, len(todo), shown)
+                take(build_handout(root, path, clinic, clinic_checks, variants, caches,
+                                   (lambda current, d=done: progress(d, len(todo), current)) if progress else None,
+                                   thumbnails=True))
+        if progress:
+            progress(len(todo), len(todo), "")
         if entries:
             output.update_manifest(out_dir, entries, rebuilt, {e["path"] for e in entries}, staged)
     except BaseException:
         output.discard(staged)
         raise
     output.commit(staged)
-    from .catalog import write_catalog  # out/index.html and page-1 thumbnails, from the whole manifest
+    from .catalog import write_catalog  # out/index.html (and any thumbnail still missing), from the manifest
 
     write_catalog(out_dir, clinic.name)
     report.written = entries

@@ -48,11 +48,11 @@ def png(width: int, height: int, rgb: bytes, stride: int | None = None) -> bytes
             + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
 
 
-def thumbnail(pdf: Path, width: int = THUMB_PIXELS) -> bytes:
-    """Page 1 of a PDF as PNG bytes, width pixels wide, on white."""
+def thumbnail(pdf: Path | bytes, width: int = THUMB_PIXELS) -> bytes:
+    """Page 1 of a PDF (a file, or its bytes) as PNG bytes, width pixels wide, on white."""
     import pypdfium2
 
-    doc = pypdfium2.PdfDocument(str(pdf))
+    doc = pypdfium2.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
     try:
         page = doc[0]
         bitmap = page.render(scale=width / page.get_width(), rev_byteorder=True, fill_color=(255, 255, 255, 255),
@@ -88,7 +88,8 @@ def write_thumbnails(manifest: dict, out_dir: Path) -> dict[str, tuple[int, int]
     for entry in _entries(manifest, out_dir):
         pdf, png_path = out_dir / entry["path"], out_dir / thumbnail_path(entry["path"])
         if png_path.is_file() and png_path.stat().st_mtime_ns >= pdf.stat().st_mtime_ns:
-            sizes[entry["path"]] = png_size(png_path.read_bytes())  # the PDF has not changed since
+            with open(png_path, "rb") as f:
+                sizes[entry["path"]] = png_size(f.read(24))  # the PDF has not changed since
             continue
         try:
             data = thumbnail(pdf)

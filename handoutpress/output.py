@@ -74,6 +74,14 @@ def commit(staged: list[tuple[str, Path]]) -> None:
         raise
 
 
+def holds(path: Path, data: bytes) -> bool:
+    """Whether path is a file with exactly these bytes."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def discard(staged: list[tuple[str, Path]]) -> None:
     for tmp, _ in staged:
         _unlink(tmp)

@@ -61,3 +61,46 @@ def test_parallel_build_gives_the_same_bytes_as_one_process(tmp_path):
     two = build(root, ["visit", "sleep"], out_dir=root / "two", jobs=2)
     assert one.problems == two.problems == []
     assert _digests(root / "one") == _digests(root / "two")
+    files = {p.relative_to(root / "one").as_posix(): p.read_bytes() for p in (root / "one").rglob("*") if p.is_file()}
+    assert {p.relative_to(root / "two").as_posix(): p.read_bytes() for p in (root / "two").rglob("*")
+            if p.is_file()} == files  # PDFs, thumbnails (rendered in the workers), catalog and manifest
+    assert sum(name.endswith(".png") for name in files) == 3
+
+
+def test_a_forced_rebuild_that_gives_the_same_bytes_rewrites_nothing(tmp_path):
+    """Deterministic output: --force renders again, but a file that would get the very same bytes is left
+    alone (its modification time stays, so sync tools and the catalog's thumbnails see no change)."""
+    import os
+
+    root = _project(tmp_path)
+    out = root / "out"
+    build(root, ["visit", "sleep"], out_dir=out)
+    files = [p for p in out.rglob("*") if p.is_file() and p.suffix in (".pdf", ".png")]
+    for f in files:
+        os.utime(f, (1_000_000_000, 1_000_000_000))
+    report = build(root, ["visit", "sleep"], out_dir=out, force=True)
+    assert len(report.written) == 3
+    assert [f.name for f in files if f.stat().st_mtime != 1_000_000_000] == []
+    assert not [p for p in out.rglob("*.tmp")]
+
+
+def test_each_handout_is_staged_as_soon_as_it_is_rendered(tmp_path, monkeypatch):
+    """Memory holds one handout at a time: its PDFs and thumbnails go to temp files before the next handout
+    is rendered, and nothing is renamed before the last one is in (the manifest last, then the catalog)."""
+    from handoutpress import build as build_module, output
+
+    root = _project(tmp_path)
+    events, stage, commit, render = [], output.stage, output.commit, build_module.build_handout
+
+    def rendering(root, path, *args, **kwargs):
+        events.append(("render", path.stem))
+        return render(root, path, *args, **kwargs)
+
+    monkeypatch.setattr(output, "stage", lambda path, data: events.append(("stage", path.suffix)) or stage(path, data))
+    monkeypatch.setattr(output, "commit", lambda staged: events.append(("commit", len(staged))) or commit(staged))
+    monkeypatch.setattr(build_module, "build_handout", rendering)
+    report = build(root, ["visit", "sleep"], out_dir=root / "out", jobs=1)
+    assert report.problems == [] and len(report.written) == 3
+    assert events == [("render", "visit"), ("stage", ".pdf"), ("stage", ".png"), ("stage", ".pdf"), ("stage", ".png"),
+                      ("render", "sleep"), ("stage", ".pdf"), ("stage", ".png"),
+                      ("stage", ".json"), ("commit", 7), ("stage", ".html"), ("commit", 1)]
