@@ -7,6 +7,7 @@ including < > & { }, is text and prints as written.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from .model import Cite, Emph, Link, Strong, Text
@@ -216,8 +217,10 @@ def template_env():
     return _ENV
 
 
+@functools.lru_cache(maxsize=256)
 def compile_template(source: str):
-    """Compile a designer's template; raises jinja2.TemplateError for the caller to place."""
+    """Compile a designer's template (once per process: the layout check and every page share it);
+    raises jinja2.TemplateError for the caller to place."""
     return template_env().from_string(source)
 
 
