@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 import socket
-import time
 
 import pytest
 
@@ -213,17 +212,30 @@ def test_dictionary_loads_without_the_network(monkeypatch):
 
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    readability._dictionary.cache_clear()
+    readability._table.cache_clear()
     readability._letters_syllables.cache_clear()
     assert syllables("anxiety") == 4
-    assert len(readability._dictionary()) > 100_000
+    assert readability._table().count(b"\n") > 100_000
 
 
-def test_scoring_every_variant_is_fast(handout):
-    resolved = [resolve(handout, v) for v in handout.variants]
-    readability._dictionary.cache_clear()
+def test_the_binary_search_finds_exactly_what_the_table_holds():
+    """Every 7th word of the table gives its own count; words that fall between two entries, before the
+    first or after the last, and words the table cannot hold (non-ASCII, empty) give none."""
+    lines = readability._table().decode().splitlines()
+    table = dict(line.split(" ") for line in lines)
+    assert len(table) == len(lines) > 100_000 and lines == sorted(lines, key=lambda ln: ln.split(" ")[0].encode())
+    for word in list(table)[::7] + [lines[0].split(" ")[0], lines[-1].split(" ")[0]]:
+        assert readability._in_dictionary(word) == int(table[word]), word
+    for word in [w + "qx" for w in list(table)[::501]] + ["", " ", "\n", "0", "~", "zzzzzz", "señor", "aaa aaa"]:
+        assert readability._in_dictionary(word) == (int(table[word]) if word in table else None), repr(word)
+
+
+def test_the_dictionary_is_read_once_however_many_variants_are_scored(handout, monkeypatch):
+    reads = []
+    real = readability.Path.read_bytes
+    monkeypatch.setattr(readability.Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
+    readability._table.cache_clear()
     readability._letters_syllables.cache_clear()
-    start = time.perf_counter()
-    for r in resolved:
-        reading_level(r)
-    assert time.perf_counter() - start < 1.0  # includes loading the dictionary (about 0.1 s)
+    for variant in handout.variants:
+        reading_level(resolve(handout, variant))
+    assert reads == ["cmudict-syllables.txt.gz"]
