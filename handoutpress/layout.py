@@ -376,7 +376,7 @@ def _sample_contexts() -> list[dict]:
     """What a header or footer template sees, for a sample approved English handout, on pages 1 and 2."""
     from types import SimpleNamespace as NS
 
-    from .render.document import PAGES, template_context
+    from .render.furniture import PAGES, template_context
 
     review = NS(status="approved", reviewed="2026-01-01", reviewer="A reviewer", credentials="")
     variant = NS(name="patient", audience="patient", language="en", review=review)
