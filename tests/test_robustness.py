@@ -540,6 +540,33 @@ def test_a_box_or_cell_taller_than_a_page_is_a_clear_error_naming_the_block(tmp_
     assert report.written == [] and not (root / "out" / "tall").exists()
 
 
+def test_a_call_to_action_heading_taller_than_a_page_names_the_call_to_action(tmp_path):
+    """Found by the generated handouts (400 random examples): the call to action's box is built apart from
+    the body, and its heading had no place."""
+    root = copy_project(tmp_path, cli=False)
+    text = _one_block_handout(root, [{"paragraph": "x"}],
+                              call_to_action={"heading": "supercalifragilistic" * 92, "body": [{"paragraph": "y"}]})
+    [problem] = _build_tall(root).problems
+    assert (problem.code, problem.path) == ("block-too-tall", "call_to_action"), problem
+    assert problem.line == text.splitlines().index("call_to_action:") + 2
+
+
+def test_a_section_in_the_call_to_action_before_any_section_is_a_bookmark_not_a_crash(tmp_path):
+    """Found by the generated handouts: the bookmark panel cannot start at level 2 (ReportLab raised
+    ValueError "can't jump from outline level -1 to level 1"); such a heading is put one level below
+    the last bookmark."""
+    import pikepdf
+
+    root = copy_project(tmp_path, cli=False)
+    _one_block_handout(root, [{"paragraph": "no headings in the body"}], call_to_action={
+        "body": [{"section": {"heading": "Inside the box", "body": [{"paragraph": "y"}]}}]})
+    report = _build_tall(root)
+    assert report.problems == []
+    with pikepdf.open(root / "out" / report.written[0]["path"]) as pdf, pdf.open_outline() as outline:
+        titles = [(item.title, [c.title for c in item.children]) for item in outline.root]
+    assert ("Inside the box", []) in titles
+
+
 @pytest.mark.parametrize("body", [
     pytest.param([{"paragraph": WORDS}], id="paragraph"),
     pytest.param([{"list": ["short", WORDS, "after"]}], id="list-item"),

@@ -190,6 +190,7 @@ def callout(block: m.Callout, ctx, parent, level):
     content = []
     if block.heading:
         content.append(heading(block.heading, inner_ctx, group, level))
+        content[-1]._handout_place = block.place  # for layout errors: the box's own line
     content += build(block.blocks, inner_ctx, group, level + 1)
     box = Box(content, ts.extra["padding"], ts.extra["background"], ts.extra["border"],
               ts.extra["border_width"], space=(ts.space_before, ts.space_after))

@@ -60,7 +60,7 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
     buf = io.BytesIO()
     first = Frame(left, bottom, width, hgt - bottom, 0, 0, 0, 0, id="first")
     later = Frame(left, bottom, width, hgt - top - bottom, 0, 0, 0, 0, id="later")
-    doc = BaseDocTemplate(buf, pagesize=theme.page_size, title=resolved.title, author=clinic.name,
+    doc = _Doc(buf, pagesize=theme.page_size, title=resolved.title, author=clinic.name,
                subject=resolved.subtitle or resolved.title, keywords=", ".join(h.keywords), creator="handoutpress",
                producer="handoutpress (ReportLab)", lang=v.language, displayDocTitle=1,
                leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom, invariant=1,
@@ -80,16 +80,35 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
     try:
         doc.build(story, canvasmaker=make_canvas)
     except LayoutError as exc:
-        raise PublishError(_layout_problem(resolved, everything, exc))
+        raise PublishError(_layout_problem(resolved, everything, exc, doc.failed_at))
     if furniture.problems:
         raise PublishError(furniture.problems)
     return buf.getvalue(), tagger, doc_node
 
 
-def _layout_problem(resolved, flowables, exc) -> Problem:
-    """ReportLab names the flowable by its id; turn that back into the handout block it came from."""
+class _Doc(BaseDocTemplate):
+    """Remembers the flowable at the head of the story when ReportLab gives up, for the error's place
+    (a part split off during layout is not among the flowables the story started with)."""
+
+    failed_at = None
+
+    def handle_flowable(self, flowables):
+        head = flowables[0] if flowables else None
+        try:
+            super().handle_flowable(flowables)
+        except LayoutError:
+            self.failed_at = head
+            raise
+
+
+def _layout_problem(resolved, flowables, exc, head=None) -> Problem:
+    """ReportLab names the flowable by its id; turn that back into the handout block it came from.
+    head: the flowable ReportLab was placing (perhaps a part split off during layout, or a group
+    kept together), whose first block with a place answers when no id matches."""
     text = str(exc).lower()
-    culprit = next((f for f in flowables if getattr(f, "_handout_place", None) and f"{id(f):x}" in text), None)
+    at_head = [f for f in _flowables([head] if head is not None else []) if getattr(f, "_handout_place", None)]
+    placed = [f for f in flowables if getattr(f, "_handout_place", None)] + at_head
+    culprit = next((f for f in placed if f"{id(f):x}" in text), at_head[0] if at_head else None)
     if culprit is None:
         place, what, fix = m.Place(resolved.handout.file, None, None, ""), "something", \
             "shorten the cell or paragraph, or split it into smaller blocks"
@@ -144,6 +163,7 @@ def _call_to_action(cta: m.Callout, ctx, doc_node, clinic: m.Clinic, lab, url: s
         shown = url.removeprefix("https://").rstrip("/")
         lines.append((m.Strong((m.Text(lab["scan"] + " "),)), m.Link(url, (m.Text(shown),))))
     box = b.callout(cta, ctx, doc_node, 2)[0]
+    box._handout_place = cta.place  # for layout errors
     style = ctx.style("body", spaceBefore=0, spaceAfter=2)
     paras = [(ctx.para(line, style), box.node.add("P")) for line in lines]
     if url:

@@ -189,6 +189,10 @@ class Tagged(Flowable):
         tagger = canvas.tagger
         if self.outline:
             title, level, key = self.outline
+            # the bookmark panel cannot skip a level: a section inside a box comes before any
+            # top-level section (or after a deeper one ends) is placed one below the last entry at most
+            level = min(level, getattr(canvas, "_outline_level", -1) + 1)
+            canvas._outline_level = level
             canvas.bookmarkPage(key)
             canvas.addOutlineEntry(title, key, level, closed=False)
         if self.label:
