@@ -293,12 +293,37 @@ def translation_files(folder: Path) -> dict[str, list[Path]]:
     return found
 
 
+# What draws and writes the PDFs: a new version of any may change the bytes (as may Python's zlib).
+RENDERING_LIBRARIES = ("reportlab", "pikepdf", "jinja2", "markupsafe", "yaml", "svglib", "lxml", "pypdfium2",
+                       "PIL")
+_DIST_NAMES = {"yaml": "pyyaml", "PIL": "pillow"}
+
+
+def libraries() -> str:
+    """Python, zlib and the installed versions of the rendering libraries, from their dist-info folder
+    names (found without importing them, so a no-op build stays fast)."""
+    import importlib.util
+    import sys
+    import zlib
+
+    found = [f"python {sys.version.split()[0]}", f"zlib {zlib.ZLIB_RUNTIME_VERSION}"]
+    for module in RENDERING_LIBRARIES:
+        spec = importlib.util.find_spec(module)
+        if spec is None or not spec.origin:
+            found.append(f"{module} missing")
+            continue
+        site = Path(spec.origin).parent.parent
+        dist = _DIST_NAMES.get(module, module).lower()
+        found += sorted(p.name for p in site.glob("*.dist-info") if p.name.lower().split("-")[0] == dist)
+    return "\n".join(found)
+
+
 def shared_key(root: Path) -> str:
     """Hash of the files every handout depends on (read afresh each build: a watcher's next build
-    must see the layout just saved)."""
+    must see the layout just saved), and of the libraries that render them."""
     import hashlib
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(libraries().encode())
     package = Path(__file__).resolve().parent
     files = [root / "handouts" / CLINIC_FILE] + sorted((root / "layouts").rglob("*")) + \
         sorted((root / "fonts").rglob("*")) + sorted(package.rglob("*.py")) + sorted((package / "data").rglob("*"))

@@ -45,6 +45,20 @@ def test_changes_rebuild_exactly_what_they_touch(tmp_path):
     assert len(report.written) >= 1, "a missing PDF is rebuilt"
 
 
+def test_a_new_version_of_a_rendering_library_rebuilds_everything(tmp_path, monkeypatch):
+    """A ReportLab (or pikepdf, Python, zlib...) upgrade may change the bytes: the key includes them."""
+    from handoutpress import build as build_module
+
+    root = _project(tmp_path)
+    out = root / "out"
+    assert "reportlab-" in build_module.libraries() and "pikepdf-" in build_module.libraries()
+    build(root, ["visit", "sleep"], out_dir=out)
+    assert build(root, ["visit", "sleep"], out_dir=out).written == []
+    real = build_module.libraries()
+    monkeypatch.setattr(build_module, "libraries", lambda: real.replace("reportlab-", "reportlab-0.0.1+"))
+    assert len(build(root, ["visit", "sleep"], out_dir=out).written) == 3
+
+
 def test_a_pdf_changed_on_disk_is_rebuilt(tmp_path):
     root = _project(tmp_path)
     out = root / "out"
