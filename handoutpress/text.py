@@ -200,10 +200,13 @@ def template_env():
                 return super().call(__context, __obj, *args, **kwargs)
 
             def _parse(self, source, name, filename):
-                from jinja2 import nodes
+                from jinja2 import TemplateSyntaxError, nodes
 
                 tree = super()._parse(source, name, filename)
                 for loop in tree.find_all(nodes.For):  # every {% for %} walks through budget()
+                    if loop.recursive:  # its inner turns would not: and a line never needs one
+                        raise TemplateSyntaxError("recursive loops are not allowed in a header or footer",
+                                                  loop.lineno, name, filename)
                     loop.iter = nodes.Call(nodes.EnvironmentAttribute("budget"), [loop.iter], [], None, None,
                                            lineno=loop.iter.lineno)
                 return tree

@@ -996,6 +996,7 @@ PAYLOADS = [
     "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(90) }}",
     "{% for a in range(10000) %}{{ ('y' * 10000) | list | sort | length }}{% endfor %}",
     "{% for a in range(100000) %}{{ page }}{% endfor %}",
+    "{% for a in 'x' * 9999 recursive %}{% if loop.depth < 3 %}{{ loop('y' * 9999) }}{% endif %}{% endfor %}",
 ]
 
 
