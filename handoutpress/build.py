@@ -221,9 +221,9 @@ class HandoutResult:
 
 
 def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=None, caches=None,
-                  progress=None, thumbnails: bool = False) -> HandoutResult:
-    """Load, check and render every chosen variant of one handout file (pure: writes nothing);
-    with thumbnails, each PDF's catalog thumbnail too (so parallel builds render those in parallel)."""
+                  progress=None) -> HandoutResult:
+    """Load, check and render every chosen variant of one handout file, with each PDF's catalog
+    thumbnail (rendered here, so parallel builds render those in parallel too); writes nothing."""
     from .check import uncited_sources
 
     caches = caches or Caches()
@@ -259,26 +259,22 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         result.warnings += built.warnings
         built.warnings = clinic_checks + built.warnings
         built.source = shown
-        if thumbnails:
-            from .catalog import thumbnail
+        from .catalog import thumbnail
 
-            try:
-                built.thumbnail = thumbnail(built.data)
-            except Exception:  # noqa: BLE001 - pdfium's errors; the catalog tries again from the file
-                built.thumbnail = None
+        try:
+            built.thumbnail = thumbnail(built.data)
+        except Exception:  # noqa: BLE001 - pdfium's errors; the catalog tries again from the file
+            built.thumbnail = None
         result.built.append(built)
     return result
 
 
-def inputs_key(root: Path, path: Path, shared: str | None = None, translations: list | None = None) -> str:
-    """A hash of everything a handout's outputs depend on: the handout and its translations, the
-    clinic file, every layout and asset, every font, and the publisher's own code and data.
-    translations: the handout's <id>.<lang>.yaml files, if already listed (see translation_files)."""
+def inputs_key(path: Path, shared: str, translations: list) -> str:
+    """A hash of everything a handout's outputs depend on: the handout and its translations (its
+    <id>.<lang>.yaml files, see translation_files), and shared: shared_key() of the project."""
     import hashlib
 
-    digest = hashlib.sha256((shared or shared_key(Path(root).resolve())).encode())
-    if translations is None:
-        translations = translation_files(path.parent).get(path.stem, [])
+    digest = hashlib.sha256(shared.encode())
     for dep in [path] + sorted(translations):
         # only regular files are read: a pipe would block, a link to /dev/zero would never end
         digest.update(dep.name.encode() + b"\0" + (dep.read_bytes() if dep.is_file() else b"\0not a file\0"))
@@ -361,7 +357,7 @@ def _start_worker():
 def _render_in_worker(args):
     """One handout in a worker process (parallel builds); results come back to be written by the parent."""
     root, path, clinic, clinic_checks, variants = args
-    return build_handout(root, path, clinic, clinic_checks, variants, _WORKER_CACHES, thumbnails=True)
+    return build_handout(root, path, clinic, clinic_checks, variants, _WORKER_CACHES)
 
 
 def build(root: Path, names: list[str] | None = None, variants: list[str] | None = None,
@@ -400,7 +396,7 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
         shown = _shown(path, root)
         if path.parent not in translations:
             translations[path.parent] = translation_files(path.parent)
-        keys[shown] = inputs_key(root, path, shared, translations[path.parent].get(path.stem, []))
+        keys[shown] = inputs_key(path, shared, translations[path.parent].get(path.stem, []))
         kept = _unchanged(out_dir, previous, shown, keys[shown], variants)
         if kept is None:
             todo.append(path)
@@ -454,12 +450,11 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
                 if progress:
                     progress(done, len(todo), shown)
                 take(build_handout(root, path, clinic, clinic_checks, variants, caches,
-                                   (lambda current, d=done: progress(d, len(todo), current)) if progress else None,
-                                   thumbnails=True))
+                                   (lambda current, d=done: progress(d, len(todo), current)) if progress else None))
         if progress:
             progress(len(todo), len(todo), "")
         if entries:
-            output.update_manifest(out_dir, entries, rebuilt, {e["path"] for e in entries}, staged)
+            staged.append(output.stage_manifest(out_dir, entries, rebuilt))
     except BaseException:
         output.discard(staged)
         raise

@@ -152,12 +152,9 @@ def read_manifest(out_dir: Path) -> list[dict]:
     return [e for e in outputs if isinstance(e, dict)] if isinstance(outputs, list) else []
 
 
-def update_manifest(out_dir: Path, entries: list[dict], rebuilt: set[tuple], written: set[str] = frozenset(),
-                    staged: list | None = None) -> dict:
-    """Replace the entries of what was rebuilt, keep the rest, drop entries whose file is gone.
-
-    written: paths (relative to out_dir) about to be written, counted as present. staged: if given,
-    the manifest is staged into it (to be committed with the files it describes) instead of written."""
+def stage_manifest(out_dir: Path, entries: list[dict], rebuilt: set[tuple]) -> tuple[str, Path]:
+    """The manifest after a build, staged (see stage) to be committed after the files it describes:
+    the entries of what was rebuilt replaced, the rest kept, entries whose file is gone dropped."""
     manifest_path = out_dir / MANIFEST
     old = []
     try:
@@ -165,12 +162,7 @@ def update_manifest(out_dir: Path, entries: list[dict], rebuilt: set[tuple], wri
     except (OSError, ValueError, AttributeError):
         old = []
     keep = [e for e in old if isinstance(e, dict) and (e.get("handout"), e.get("variant")) not in rebuilt
-            and (str(e.get("path", "")) in written or (out_dir / str(e.get("path", ""))).is_file())]
+            and (out_dir / str(e.get("path", ""))).is_file()]
     outputs = sorted(keep + entries, key=lambda e: (e["handout"], e["variant"]))
-    manifest = {"outputs": outputs}
-    data = (json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
-    if staged is None:
-        write_atomic(manifest_path, data)
-    else:
-        staged.append(stage(manifest_path, data))
-    return manifest
+    data = (json.dumps({"outputs": outputs}, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+    return stage(manifest_path, data)

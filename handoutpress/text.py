@@ -7,6 +7,7 @@ including < > & { }, is text and prints as written.
 """
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
 
@@ -153,7 +154,7 @@ _ENV = None
 # loops or a macro calling itself twice cannot run for hours), and what it prints is capped.
 MAX_STEPS = 20_000
 MAX_OUTPUT = 2_000  # characters one header or footer slot may print
-_STEPS = None  # contextvars.ContextVar holding [steps left] while render_template runs
+_STEPS = contextvars.ContextVar("template_steps")  # [steps left] while render_template runs
 # A header or footer line is short: values that would build huge strings ('x' * 10**10, '%999999999s',
 # 'x'.center(10**9)) are refused before they fill memory.
 MAX_PRODUCT = 10_000  # items a * may produce
@@ -229,13 +230,8 @@ def compile_template(source: str):
 
 def render_template(template, **context) -> str:
     """Render a compiled template within the step budget and the output cap (SecurityError past them)."""
-    global _STEPS
     from jinja2.sandbox import SecurityError
 
-    if _STEPS is None:
-        import contextvars
-
-        _STEPS = contextvars.ContextVar("template_steps")
     token = _STEPS.set([MAX_STEPS])
     try:
         out, size = [], 0
@@ -252,7 +248,7 @@ def render_template(template, **context) -> str:
 def _spend(n: int) -> None:
     from jinja2.sandbox import SecurityError
 
-    left = _STEPS.get(None) if _STEPS is not None else None
+    left = _STEPS.get(None)
     if left is None:
         raise SecurityError("templates are rendered with render_template")
     left[0] -= n

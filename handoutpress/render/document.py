@@ -162,8 +162,7 @@ def _call_to_action(cta: m.Callout, ctx, doc_node, clinic: m.Clinic, lab, url: s
     if url:
         shown = url.removeprefix("https://").rstrip("/")
         lines.append((m.Strong((m.Text(lab["scan"] + " "),)), m.Link(url, (m.Text(shown),))))
-    box = b.callout(cta, ctx, doc_node, 2)[0]
-    box._handout_place = cta.place  # for layout errors
+    box = b.build((cta,), ctx, doc_node, 2)[0]  # a box like any callout, placed for layout errors
     style = ctx.style("body", spaceBefore=0, spaceAfter=2)
     paras = [(ctx.para(line, style), box.node.add("P")) for line in lines]
     if url:
