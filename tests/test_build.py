@@ -125,20 +125,6 @@ def test_write_atomic_gives_the_usual_permissions(tmp_path):
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
-def test_failed_rename_keeps_the_previous_file_and_no_temp(tmp_path, monkeypatch):
-    target = tmp_path / "x.pdf"
-    target.write_bytes(b"previous")
-
-    def refuse(src, dst):
-        raise OSError(13, "Permission denied")
-
-    monkeypatch.setattr(output.os, "replace", refuse)
-    with pytest.raises(OSError):
-        output.write_atomic(target, b"new")
-    assert target.read_bytes() == b"previous"
-    assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
-
-
 @pytest.mark.parametrize("error", [OSError(28, "No space left on device"), KeyboardInterrupt()])
 def test_write_failing_midway_keeps_the_previous_file_and_no_temp(tmp_path, monkeypatch, error):
     target = tmp_path / "x.pdf"
@@ -170,14 +156,16 @@ def test_write_failing_midway_keeps_the_previous_file_and_no_temp(tmp_path, monk
     assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
 
 
-def test_failed_fsync_keeps_the_previous_file_and_no_temp(tmp_path, monkeypatch):
+@pytest.mark.parametrize("call, error", [("replace", OSError(13, "Permission denied")),
+                                         ("fsync", OSError(5, "Input/output error"))])
+def test_failed_rename_or_fsync_keeps_the_previous_file_and_no_temp(tmp_path, monkeypatch, call, error):
     target = tmp_path / "x.pdf"
     target.write_bytes(b"previous")
 
-    def fail(fd):
-        raise OSError(5, "Input/output error")
+    def fail(*args):
+        raise error
 
-    monkeypatch.setattr(output.os, "fsync", fail)
+    monkeypatch.setattr(output.os, call, fail)
     with pytest.raises(OSError):
         output.write_atomic(target, b"new")
     assert target.read_bytes() == b"previous"

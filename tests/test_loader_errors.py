@@ -284,12 +284,17 @@ def test_alias_bomb_in_a_handout_fails_that_handout_quickly(tmp_path):
     assert f"error: {VISIT_FILE}:1:6: YAML anchors and aliases" in result.stderr
 
 
-def test_merge_keys_are_refused(tmp_path):
-    f = tmp_path / "m.yaml"
-    f.write_text("a: 1\nb:\n  <<: {c: 2}\n")
+def _one_problem(f: Path, text: str | bytes) -> Problem:
+    """Write text to f, load it, and return the single problem the loader reports (named by f's name)."""
+    f.write_bytes(text) if isinstance(text, bytes) else f.write_text(text)
     with pytest.raises(PublishError) as info:
-        load(f, "m.yaml")
+        load(f, f.name)
     (p,) = info.value.problems
+    return p
+
+
+def test_merge_keys_are_refused(tmp_path):
+    p = _one_problem(tmp_path / "m.yaml", "a: 1\nb:\n  <<: {c: 2}\n")
     assert (p.line, p.path) == (3, "b") and "merge keys" in p.message
 
 
@@ -312,30 +317,18 @@ def test_empty_file(tmp_path):
 
 
 def test_file_that_is_not_utf8_names_its_line(tmp_path):
-    f = tmp_path / "latin1.yaml"
-    f.write_bytes("id: x\ntitle: Caf\u00e9\n".encode("latin-1"))
-    with pytest.raises(PublishError) as info:
-        load(f, "latin1.yaml")
-    (p,) = info.value.problems
+    p = _one_problem(tmp_path / "latin1.yaml", "id: x\ntitle: Caf\u00e9\n".encode("latin-1"))
     assert p.file == "latin1.yaml" and p.line == 2
     assert "not UTF-8" in p.message and "\n" not in str(p) and str(tmp_path) not in str(p)
 
 
 def test_control_character_names_its_line(tmp_path):
-    f = tmp_path / "ctl.yaml"
-    f.write_text("id: x\ntitle: bell\x07here\n")
-    with pytest.raises(PublishError) as info:
-        load(f, "ctl.yaml")
-    (p,) = info.value.problems
+    p = _one_problem(tmp_path / "ctl.yaml", "id: x\ntitle: bell\x07here\n")
     assert p.file == "ctl.yaml" and p.line == 2 and "\n" not in str(p) and str(tmp_path) not in str(p)
 
 
 def test_more_than_one_document_is_refused(tmp_path):
-    f = tmp_path / "two.yaml"
-    f.write_text("a: 1\n---\nb: 2\n")
-    with pytest.raises(PublishError) as info:
-        load(f, "two.yaml")
-    (p,) = info.value.problems
+    p = _one_problem(tmp_path / "two.yaml", "a: 1\n---\nb: 2\n")
     assert p.line == 2 and "more than one YAML document" in p.message
 
 
