@@ -10,10 +10,20 @@ STAMP := $(VENV)/.installed
 DEB_PACKAGES := qpdf poppler-utils default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java chromium
 DEB_STAMP := $(VENV)/.debian
 
-.PHONY: publish test venv debian clean
+.PHONY: publish test venv debian command clean
 
-publish: venv
+publish: venv command
 	$(PY) publish.py build
+
+# The `handoutpress` command on the PATH: linked into /usr/local/bin when run as root (a link of
+# another checkout is replaced, any other file is left alone); otherwise the way to run it is printed.
+LINK := /usr/local/bin/handoutpress
+command: venv
+	@if [ "$$(id -u)" = 0 ] && [ -d /usr/local/bin ] && { [ -L $(LINK) ] || [ ! -e $(LINK) ]; }; then \
+	  ln -sfn "$(CURDIR)/$(VENV)/bin/handoutpress" $(LINK) && echo "handoutpress: $(LINK) -> $(CURDIR)/$(VENV)/bin/handoutpress"; \
+	else \
+	  echo "handoutpress command: $(CURDIR)/$(VENV)/bin/handoutpress (or put $(CURDIR)/$(VENV)/bin on your PATH)"; \
+	fi
 
 test: venv debian
 	$(PY) -m pytest
@@ -21,7 +31,12 @@ test: venv debian
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "handoutpress needs Python 3.11 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian package python3-venv (python3 -m venv needs it)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv && $(PYTHON) -m venv $(VENV); \
+	  else echo "python3 -m venv failed; install venv support with: sudo apt-get install python3-venv"; exit 1; fi; }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)

@@ -12,6 +12,25 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+# the packages pyproject.toml installs, by import name
+DEPENDENCIES = ("reportlab", "jinja2", "yaml", "pikepdf", "svglib", "pypdfium2")
+
+
+def _in_project_environment() -> None:
+    """Run in the project's .venv when started by another Python; name a missing package in one line."""
+    import importlib.util
+
+    missing = [name for name in DEPENDENCIES if importlib.util.find_spec(name) is None]
+    if not missing:
+        return
+    venv_python = ROOT / ".venv" / "bin" / "python"
+    if venv_python.is_file() and Path(sys.prefix).resolve() != venv_python.parent.parent.resolve():
+        os.execv(str(venv_python), [str(venv_python), str(ROOT / "publish.py"), *sys.argv[1:]])
+    print(f"publish.py: missing Python package{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
+          f"run `make publish` in {ROOT} (it creates .venv with everything), or `python3 -m pip install -e {ROOT}`",
+          file=sys.stderr)
+    sys.exit(2)
+
 
 EPILOG = """examples:
   python publish.py build                         every handout, every variant, into out/
@@ -163,6 +182,9 @@ def _designer_command(args, parser) -> int:
 def main(argv=None) -> int:
     parser = _Parser(prog="publish.py", description="Publish patient handouts as branded, accessible PDFs.",
                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    from handoutpress import __version__
+
+    parser.add_argument("--version", action="version", version=f"handoutpress {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     b = commands.add_parser("build", help="build handouts into PDFs", description="Build handouts into PDFs.",
                             epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -291,5 +313,11 @@ def main(argv=None) -> int:
     return 1 if report.problems else 0
 
 
-if __name__ == "__main__":
+def console() -> None:
+    """The `handoutpress` command pyproject.toml installs: the same CLI as publish.py."""
+    _in_project_environment()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    console()
