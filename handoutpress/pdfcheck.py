@@ -1,10 +1,9 @@
-"""Checks every shipped PDF must pass: our own tagging rules, pdfua, PDFBox Preflight, qpdf."""
+"""Checks every shipped PDF must pass: our own tagging rules, pdfua, qpdf."""
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
-import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,16 +43,6 @@ PAINT_OPS = frozenset(
     ["Tj", "TJ", "'", '"', "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "Do", "INLINE IMAGE"]
 )
 
-# PDFBox Preflight 2.0 as packaged by Debian; fontbox comes in through pdfbox2's manifest
-# but is listed so the class path does not depend on that.
-PREFLIGHT_JARS = (
-    "preflight.jar", "pdfbox2.jar", "fontbox2.jar", "xmpbox.jar",
-    "commons-logging.jar", "javax.activation.jar", "jaxb-api.jar",
-)
-PREFLIGHT_MAIN = "org.apache.pdfbox.preflight.Validator_A1b"
-JAVA_DIR = Path("/usr/share/java")
-DEBIAN_PREFLIGHT = "libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless"
-
 # pdfua rules whose crash is tolerated (their findings are still reported when they run).
 # UA-14-001 (EmptyHeadingRule) raises ValueError in pdfua 0.1.3 whenever a heading's /K is an
 # array: its as_integer() calls getattr(array, "is_integer", False), and pikepdf's Array raises
@@ -92,30 +81,6 @@ def run_pdfua(path) -> list[Finding]:
         return [Finding("pdfua:unreadable", str(exc))]
     with doc:
         return [f for rule in default_registry() for f in _run_pdfua_rule(rule, doc)]
-
-
-def run_preflight(path) -> list[Finding]:
-    """Validate path as PDF/A-1b with PDFBox Preflight; one finding per reported error."""
-    result = subprocess.run(
-        preflight_command(path), capture_output=True, text=True, timeout=120, check=False
-    )
-    if not result.stdout.lstrip().startswith("<?xml"):
-        # The JVM failed before Preflight ran (missing class, bad Java): not a PDF verdict.
-        raise RuntimeError(f"PDFBox Preflight did not run: {result.stderr.strip()[:500]}")
-    return _parse_preflight_xml(result.stdout)
-
-
-def preflight_command(path) -> list[str]:
-    """The java command line that runs PDFBox Preflight (PDF/A-1b) with XML output."""
-    java = shutil.which("java")
-    missing = [jar for jar in PREFLIGHT_JARS if not (JAVA_DIR / jar).is_file()]
-    if java is None or missing:
-        what = "java" if java is None else ", ".join(missing)
-        raise RuntimeError(
-            f"PDFBox Preflight needs {what}; install the Debian packages {DEBIAN_PREFLIGHT}"
-        )
-    classpath = ":".join(str(JAVA_DIR / jar) for jar in PREFLIGHT_JARS)
-    return [java, "-cp", classpath, PREFLIGHT_MAIN, "xml", str(path)]
 
 
 def run_qpdf_check(path) -> list[Finding]:
@@ -678,25 +643,6 @@ def _run_pdfua_rule(rule, doc) -> list[Finding]:
         Finding(f"pdfua:{f.rule_id}", f"{f.severity.name.lower()}: {f.message}", f.location.page)
         for f in found
     ]
-
-
-def _parse_preflight_xml(text: str) -> list[Finding]:
-    """Findings from Preflight's XML report: one per <error>, or one for an exception."""
-    report = ET.fromstring(text)
-    if report.findtext("isValid") == "true":
-        return []
-    out = []
-    for error in report.iter("error"):
-        page = error.findtext("page")
-        out.append(Finding(
-            f"pdfa:{error.findtext('code', '?')}",
-            (error.findtext("details") or "").strip(),
-            int(page) + 1 if page and page.isdigit() else None,  # Preflight counts from 0
-        ))
-    thrown = report.findtext("exceptionThrown/message")
-    if thrown:
-        out.append(Finding("pdfa:exception", thrown.strip()))
-    return out or [Finding("pdfa:invalid", "Preflight says invalid without listing errors")]
 
 
 def _qpdf_line(line: str) -> Finding | None:

@@ -20,7 +20,7 @@ import yaml
 
 from conftest import HANDOUT, ROOT, normalise
 from handoutpress.labels import labels_for
-from handoutpress.pdfcheck import check_tagged_pdf, run_pdfua, run_preflight, run_qpdf_check
+from handoutpress.pdfcheck import check_tagged_pdf, run_pdfua, run_qpdf_check
 
 PAGE_OF = re.compile(r"Page \d+ of \d+")
 
@@ -34,10 +34,6 @@ def test_own_tagging_rules(manifest_pdf):
 
 def test_qpdf_check(manifest_pdf):
     assert run_qpdf_check(manifest_pdf) == []
-
-
-def test_pdfa_1b_preflight(manifest_pdf):
-    assert run_preflight(manifest_pdf) == []
 
 
 def _headerless_tables_declared(handout_id: str) -> int:

@@ -16,7 +16,6 @@ from handoutpress.pdfcheck import (
     Finding,
     check_tagged_pdf,
     run_pdfua,
-    run_preflight,
     run_qpdf_check,
     struct_outline,
 )
@@ -405,20 +404,6 @@ def test_pdfua_heading_rule_crash_is_tolerated_only_when_listed(make_pdf, monkey
     assert run_pdfua(path) == []
     monkeypatch.setattr(pdfcheck, "PDFUA_CRASH_TOLERATED", {})
     assert codes(run_pdfua(path)) == {"pdfua-rule-crashed:UA-14-001"}
-
-
-def test_preflight_passes_good_and_fails_plain_reportlab(make_pdf, plain_pdf):
-    # The only two JVM starts in this file.
-    assert run_preflight(make_pdf()) == []
-    found = codes(run_preflight(plain_pdf))
-    # No EOL before endstream, no XMP, DeviceGray without OutputIntent, Link without /F 4.
-    assert {"pdfa:1.2.2", "pdfa:7.1", "pdfa:2.4.3", "pdfa:5.2.2"} <= found
-
-
-def test_preflight_without_jars_names_debian_packages(monkeypatch, tmp_path):
-    monkeypatch.setattr(pdfcheck, "JAVA_DIR", tmp_path)
-    with pytest.raises(RuntimeError, match="libpdfbox2-java libactivation-java libjaxb-api-java"):
-        run_preflight(tmp_path / "x.pdf")
 
 
 def test_qpdf_reports_truncated_file(make_pdf, tmp_path):
