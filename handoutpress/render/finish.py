@@ -77,7 +77,7 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
         if node.lang:
             entries["/Lang"] = String(node.lang)
         if node.attrs:
-            attrs = {"/O": Name.Table if "Scope" in node.attrs else Name.Layout}
+            attrs = {"/O": _attribute_owner(node.attrs)}
             for k, v in node.attrs.items():
                 attrs["/" + k] = Name("/" + v) if isinstance(v, str) else Array(v)
             entries["/A"] = Dictionary(attrs)
@@ -118,6 +118,15 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
              compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
              fix_metadata_version=False, force_version="1.7")
     return out.getvalue()
+
+
+def _attribute_owner(attrs: dict) -> Name:
+    """The standard attribute owner (ISO 32000-1 14.8.5) of a node's attributes."""
+    if "Scope" in attrs:
+        return Name.Table
+    if "ListNumbering" in attrs:
+        return Name.List
+    return Name.Layout
 
 
 def _pdf_date(iso: str) -> str:
