@@ -1,4 +1,4 @@
-"""Checks every shipped PDF must pass: our own tagging rules, pdfua, qpdf."""
+"""Checks every shipped PDF must pass: our own tagging rules, pdfua, page-validation, outloud, qpdf."""
 from __future__ import annotations
 
 import re
@@ -90,6 +90,29 @@ def run_pdfua(path) -> list[Finding]:
         return [Finding("pdfua:unreadable", str(exc))]
     with doc:
         return [f for rule in default_registry() for f in _run_pdfua_rule(rule, doc)]
+
+
+def run_page_validation(path, profile: str) -> list[Finding]:
+    """Validate path with PyPI page-validation against profile ("ua1", "2a", ...): one finding per failure."""
+    import page
+
+    report = page.validate_pdf(str(path), profile=profile)
+    found = [Finding(f"page-validation:{f.rule_id}", f.message) for f in report.failures]
+    if not report.is_compliant and not found:
+        found.append(Finding("page-validation:not-compliant", f"not compliant with {profile}, no rule named"))
+    return found
+
+
+def run_outloud(path, severity: str = "error") -> list[Finding]:
+    """PyPI outloud's findings of that severity (error, warning or info) as outloud:<rule id>."""
+    import outloud
+
+    result = outloud.check(str(path))
+    if result.error:
+        return [Finding("outloud:unreadable", result.error)]
+    return [Finding(f"outloud:{f.rule}", f"{f.message}" + (f": {f.evidence[:200]!r}" if f.evidence else ""),
+                    int(f.page) if str(f.page).isdigit() else None)
+            for f in result.findings if f.severity == severity]
 
 
 def run_qpdf_check(path) -> list[Finding]:

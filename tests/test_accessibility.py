@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
+import pikepdf
 import pytest
 import yaml
 
@@ -354,3 +355,46 @@ def test_running_header_footer_and_page_numbers_are_artifacts(manifest_entry, ma
         header = normalise((pdf.pages[1].extract_text() or "").splitlines()[0])
     assert not PAGE_OF.search(header) and not page_of.search(header), "page 2 has no running header"
     assert [elem.role for _, elem in struct_tree.elements() if elem.text == header] in ([], ["H1"])
+
+
+# ---------------------------------------------------------------- lists, bookmarks and drafts
+
+
+def _list_numbering(manifest_pdf) -> list[str]:
+    """/ListNumbering of every L, in reading order ("" when it has none)."""
+    out = []
+    with pikepdf.open(manifest_pdf) as pdf:
+        def walk(elem):
+            if elem.get("/S") == pikepdf.Name.L:
+                attrs = elem.get("/A")
+                owned = attrs is not None and attrs.get("/O") == pikepdf.Name.List
+                out.append(str(attrs.get("/ListNumbering", "")) if owned else "")
+            kids = elem.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    walk(kid)
+        walk(pdf.Root.StructTreeRoot.K[0])
+    return out
+
+
+def test_lists_say_how_their_items_are_labelled(manifest_pdf):
+    """The sources list is numbered (/Decimal); bulleted lists show discs; the symptom grid has no labels."""
+    numbering = _list_numbering(manifest_pdf)
+    assert numbering[-1] == "/Decimal"
+    assert "/Disc" in numbering[:-1] and set(numbering[:-1]) <= {"/Disc", "/None"}, numbering
+
+
+def test_the_title_is_the_first_bookmark(manifest_entry, manifest_pdf):
+    with pikepdf.open(manifest_pdf) as pdf, pdf.open_outline() as outline:
+        assert outline.root[0].title == manifest_entry["title"]
+
+
+def test_a_draft_is_read_as_a_draft_first(manifest_entry, struct_tree):
+    """Before the logo and the title, a screen reader hears "Draft - not for distribution" (in the
+    variant's language); an approved handout never says it."""
+    notice = labels_for(manifest_entry["language"])["draft_notice"]
+    first = struct_tree.chunks()[0].strip()
+    if manifest_entry["status"] == "approved":
+        assert notice not in struct_tree.text
+    else:
+        assert first == notice
