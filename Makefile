@@ -5,9 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Debian packages the checks need: qpdf, pdfinfo/pdftoppm (poppler-utils), Java + PDFBox Preflight,
+# Debian packages the checks need: qpdf, pdfinfo/pdftoppm (poppler-utils),
 # and Chromium for the catalog's browser tests (driven by Playwright; never downloaded by it).
-DEB_PACKAGES := qpdf poppler-utils default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java chromium
+DEB_PACKAGES := qpdf poppler-utils chromium
 DEB_STAMP := $(VENV)/.debian
 
 .PHONY: publish test venv debian command clean
@@ -47,10 +47,6 @@ $(DEB_STAMP): Makefile | venv
 	@missing=""; \
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	command -v pdfinfo >/dev/null || missing="$$missing poppler-utils"; \
-	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
-	test -f /usr/share/java/preflight.jar || missing="$$missing libpdfbox2-java"; \
-	test -f /usr/share/java/javax.activation.jar || missing="$$missing libactivation-java"; \
-	test -f /usr/share/java/jaxb-api.jar || missing="$$missing libjaxb-api-java"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -7,6 +7,7 @@ from pathlib import Path
 from . import output
 from .content import load_clinic, load_handout
 from .errors import Problem, PublishError
+from .labels import document_title
 from .layout import list_layouts
 from .variants import find_variant, resolve
 
@@ -189,7 +190,8 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
         raise PublishError(checked.errors)
     resolved = checked.resolved
     raw, tagger, doc_node = render(resolved, checked.theme, caches.fonts[variant.layout], handout.clinic)
-    meta = {"title": resolved.title, "author": handout.clinic.name, "subject": resolved.subtitle or resolved.title,
+    meta = {"title": document_title(resolved.title, variant.review.status, variant.language),
+            "author": handout.clinic.name, "subject": resolved.subtitle or resolved.title,
             "keywords": ", ".join(checked.keywords), "lang": variant.language, "date": variant.review.reviewed,
             "field_font": checked.theme.families["body"]["regular"]}
     data = finish(raw, tagger, doc_node, meta)

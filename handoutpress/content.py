@@ -14,6 +14,7 @@ from .yamlio import Doc, format_path, load
 NAME = r"[a-z0-9][a-z0-9-]*"
 LANG = r"[a-z]{2}(-[A-Z]{2})?"
 STATUSES = ("draft", "in-review", "approved")
+TABLE_KINDS = ("table", "grid")
 
 AUDIENCES = s.ListOf(item=s.Text(pattern=NAME, hint="use lower-case words such as patient, family, clinician"),
                      doc="Only these audiences see this block (empty: everyone)", default=[])
@@ -37,6 +38,9 @@ BLOCK = s.OneKey(doc="One content block", kinds={
     "list": s.Either(doc="A bulleted list", short=s.ListOf(item=ITEM, min_items=1), long=s.Obj(fields={
         "items": s.ListOf(item=ITEM, min_items=1, doc="The list items"), "audiences": AUDIENCES, "id": BLOCK_ID})),
     "table": s.Obj(doc="A table of text cells", fields={
+        "kind": s.Text(choices=TABLE_KINDS, default="table",
+                       doc="table: data under column headings (header: required); grid: items set out in rows "
+                           "with no headings, read row by row (tagged as a list)"),
         "header": s.ListOf(item=INLINE, doc="Column headings (repeated on each page)", default=None),
         "rows": s.ListOf(item=s.ListOf(item=INLINE, min_items=1), min_items=1, doc="Rows of cells"),
         "caption": s.Text(doc="A short description of the table for screen readers", default=""),
@@ -214,8 +218,20 @@ class _Builder:
                 if len(row) != want:
                     self.ck.add(path + ("rows", r), f"expected {want} cells, got {len(row)}",
                                 "give every row the same number of cells (write \"\" for an empty one)", code="table-cells")
+        self.table_header(v["kind"], header, path)
         return Table(rows, here, header, self.inline(v["caption"], path + ("caption",)),
-                     tuple(v["audiences"]), v["id"])
+                     tuple(v["audiences"]), v["id"], v["kind"])
+
+    def table_header(self, kind, header, path):
+        """A data table needs column headings and a grid has none: what a screen reader announces depends on it."""
+        if kind == "table" and not header:
+            self.ck.add(path, "a table without column headings: a screen reader cannot tell what its cells mean",
+                        "add header: [...] with a heading for each column, or, if the cells are a grid of items "
+                        "with no headings (read row by row), add kind: grid", code="table-header")
+        elif kind == "grid" and header:
+            self.ck.add(path + ("header",), "a grid of items has no column headings",
+                        "remove header:, or remove kind: grid if this is a table of data under those headings",
+                        code="table-header")
 
     def callout(self, v, path):
         if v is None:

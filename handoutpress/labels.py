@@ -8,6 +8,7 @@ LABELS = {
         "page": "Page", "of": "of", "version": "Version", "reviewed": "Reviewed",
         "next_review": "next review due", "sources": "Sources", "draft": "DRAFT",
         "draft_notice": "Draft - not for distribution", "status_in-review": "In review",
+        "draft_title": "DRAFT - {title}",
         "contact_heading": "Contact us",
         "call": "Call admissions", "visit": "Visit", "email": "Email",
         "alternate_formats": "This handout is available in large print and other languages. Call {phone}.",
@@ -29,6 +30,7 @@ LABELS = {
         "page": "Página", "of": "de", "version": "Versión", "reviewed": "Revisado",
         "next_review": "próxima revisión", "sources": "Fuentes", "draft": "BORRADOR",
         "draft_notice": "Borrador - no distribuir", "status_in-review": "En revisión",
+        "draft_title": "BORRADOR - {title}",
         "contact_heading": "Contáctenos",
         "call": "Llame a admisiones", "visit": "Visite", "email": "Correo electrónico",
         "alternate_formats": "Este folleto está disponible en letra grande y en otros idiomas. Llame al {phone}.",
@@ -52,6 +54,11 @@ LABELS = {
 def labels_for(language: str) -> dict:
     """Labels for a language code such as 'es' or 'es-US'; English when unknown."""
     return LABELS.get(language.split("-")[0], LABELS["en"])
+
+
+def document_title(title: str, status: str, language: str) -> str:
+    """The title a PDF reader shows and reads first: a draft's says that it is one."""
+    return title if status == "approved" else labels_for(language)["draft_title"].format(title=title)
 
 
 def format_date(iso: str, language: str) -> str:

@@ -96,6 +96,7 @@ class Table:
     caption: Inline = ()
     audiences: tuple = ()
     id: str = ""
+    kind: str = "table"  # "table": data under column headings; "grid": items set out in rows, read row by row
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
-"""Checks every shipped PDF must pass: our own tagging rules, pdfua, PDFBox Preflight, qpdf."""
+"""Checks every shipped PDF must pass: our own tagging rules, pdfua, page-validation, outloud, qpdf."""
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
-import xml.etree.ElementTree as ET
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +32,11 @@ STANDARD_ROLES = frozenset(
     Figure Formula Form""".split()
 )
 HEADINGS = {f"H{n}": n for n in range(1, 7)}
+SCOPES = ("/Row", "/Column", "/Both")
+PDF_VERSION = "1.7"
+PDFA_ID = ("2", "A")  # PDF/A-2a, the tagged level, which every output claims
+# ToUnicode values PDF/UA-1 and PDF/A-2 forbid (page-validation *-UNICODE-VALUE-001)
+BAD_UNICODE = frozenset("\x00\ufeff\ufffe")
 
 BASE14 = frozenset(
     """Times-Roman Times-Bold Times-Italic Times-BoldItalic Helvetica Helvetica-Bold
@@ -44,23 +49,18 @@ PAINT_OPS = frozenset(
     ["Tj", "TJ", "'", '"', "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "Do", "INLINE IMAGE"]
 )
 
-# PDFBox Preflight 2.0 as packaged by Debian; fontbox comes in through pdfbox2's manifest
-# but is listed so the class path does not depend on that.
-PREFLIGHT_JARS = (
-    "preflight.jar", "pdfbox2.jar", "fontbox2.jar", "xmpbox.jar",
-    "commons-logging.jar", "javax.activation.jar", "jaxb-api.jar",
-)
-PREFLIGHT_MAIN = "org.apache.pdfbox.preflight.Validator_A1b"
-JAVA_DIR = Path("/usr/share/java")
-DEBIAN_PREFLIGHT = "libpdfbox2-java libactivation-java libjaxb-api-java default-jre-headless"
 
-# pdfua rules whose crash is tolerated (their findings are still reported when they run).
-# UA-14-001 (EmptyHeadingRule) raises ValueError in pdfua 0.1.3 whenever a heading's /K is an
-# array: its as_integer() calls getattr(array, "is_integer", False), and pikepdf's Array raises
-# ValueError rather than AttributeError, so the default is never used. Our renderer writes
-# array /K for any heading with more than one content item; check_tagged_pdf's
-# `empty-heading` covers the rule instead.
-PDFUA_CRASH_TOLERATED = {"UA-14-001": "EmptyHeadingRule crashes on array /K (pdfua 0.1.3 bug)"}
+
+def _pdfua_as_integer(value) -> int | None:
+    """pdfua 0.1.3's as_integer without its crash: a PDF number is a Python int in pikepdf."""
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+# pdfua helpers replaced while the named rule runs, so that the rule itself runs. UA-14-001
+# (EmptyHeadingRule) crashes in pdfua 0.1.3 on every heading whose /K is an array: its
+# as_integer() calls getattr(array, "is_integer", False), and pikepdf's Array raises ValueError
+# rather than AttributeError there, so the default is never used.
+PDFUA_FIXES = {"UA-14-001": ("as_integer", _pdfua_as_integer)}
 
 
 # ---------------------------------------------------------------- public API
@@ -79,10 +79,8 @@ def check_tagged_pdf(path) -> list[Finding]:
 def run_pdfua(path) -> list[Finding]:
     """Run each pdfua rule separately and map its findings to pdfua:<rule id>.
 
-    A rule that raises is reported as pdfua-rule-crashed:<rule id>, except the rules in
-    PDFUA_CRASH_TOLERATED: UA-14-001 (empty headings) crashes in pdfua 0.1.3 on every heading
-    whose /K is an array, so its crash is ignored and check_tagged_pdf's empty-heading
-    check stands in for it.
+    A rule that raises is reported as pdfua-rule-crashed:<rule id>. UA-14-001 (empty headings)
+    runs with the helper named in PDFUA_FIXES replaced, as it crashes in pdfua 0.1.3 otherwise.
     """
     from pdfua import PdfDocument, PdfuaError, default_registry
 
@@ -94,28 +92,27 @@ def run_pdfua(path) -> list[Finding]:
         return [f for rule in default_registry() for f in _run_pdfua_rule(rule, doc)]
 
 
-def run_preflight(path) -> list[Finding]:
-    """Validate path as PDF/A-1b with PDFBox Preflight; one finding per reported error."""
-    result = subprocess.run(
-        preflight_command(path), capture_output=True, text=True, timeout=120, check=False
-    )
-    if not result.stdout.lstrip().startswith("<?xml"):
-        # The JVM failed before Preflight ran (missing class, bad Java): not a PDF verdict.
-        raise RuntimeError(f"PDFBox Preflight did not run: {result.stderr.strip()[:500]}")
-    return _parse_preflight_xml(result.stdout)
+def run_page_validation(path, profile: str) -> list[Finding]:
+    """Validate path with PyPI page-validation against profile ("ua1", "2a", ...): one finding per failure."""
+    import page
+
+    report = page.validate_pdf(str(path), profile=profile)
+    found = [Finding(f"page-validation:{f.rule_id}", f.message) for f in report.failures]
+    if not report.is_compliant and not found:
+        found.append(Finding("page-validation:not-compliant", f"not compliant with {profile}, no rule named"))
+    return found
 
 
-def preflight_command(path) -> list[str]:
-    """The java command line that runs PDFBox Preflight (PDF/A-1b) with XML output."""
-    java = shutil.which("java")
-    missing = [jar for jar in PREFLIGHT_JARS if not (JAVA_DIR / jar).is_file()]
-    if java is None or missing:
-        what = "java" if java is None else ", ".join(missing)
-        raise RuntimeError(
-            f"PDFBox Preflight needs {what}; install the Debian packages {DEBIAN_PREFLIGHT}"
-        )
-    classpath = ":".join(str(JAVA_DIR / jar) for jar in PREFLIGHT_JARS)
-    return [java, "-cp", classpath, PREFLIGHT_MAIN, "xml", str(path)]
+def run_outloud(path, severity: str = "error") -> list[Finding]:
+    """PyPI outloud's findings of that severity (error, warning or info) as outloud:<rule id>."""
+    import outloud
+
+    result = outloud.check(str(path))
+    if result.error:
+        return [Finding("outloud:unreadable", result.error)]
+    return [Finding(f"outloud:{f.rule}", f"{f.message}" + (f": {f.evidence[:200]!r}" if f.evidence else ""),
+                    int(f.page) if str(f.page).isdigit() else None)
+            for f in result.findings if f.severity == severity]
 
 
 def run_qpdf_check(path) -> list[Finding]:
@@ -196,7 +193,7 @@ def _check_open_pdf(pdf: pikepdf.Pdf) -> list[Finding]:
         return findings + _check_links(pdf, {}, {})
     elems, role_findings = _walk_tree(root, page_numbers)
     parent_tree = _number_tree(root.get("/ParentTree"))
-    findings += role_findings + _check_elements(elems)
+    findings += role_findings + _check_elements(elems) + _check_draft_first(pdf, elems, info_title=_info_title(pdf))
     by_obj = {e.obj.objgen: e for e in elems if e.obj.is_indirect}
     findings += _check_mcids(pdf, elems, parent_tree, {k: v[0] for k, v in scans.items()}, by_obj)
     findings += _check_links(pdf, parent_tree, by_obj)
@@ -222,6 +219,43 @@ def _check_catalog(pdf: pikepdf.Pdf) -> list[Finding]:
     return out + _check_metadata(pdf)
 
 
+def _info_title(pdf: pikepdf.Pdf) -> str:
+    info = pdf.trailer.get("/Info")
+    return _text(info.get("/Title")) if isinstance(info, Dictionary) else ""
+
+
+def _draft_words() -> tuple[list[str], list[str]]:
+    """(title prefixes, notices) that mark a draft, in every language the publisher prints."""
+    from .labels import LABELS
+
+    return [w["draft_title"].format(title="") for w in LABELS.values()], [w["draft_notice"] for w in LABELS.values()]
+
+
+def _check_draft_title(pdf, info_title: str, xmp_title: str) -> list[Finding]:
+    """A draft's Info and XMP titles both say it is one."""
+    prefixes, _ = _draft_words()
+    marked = [t.startswith(tuple(prefixes)) for t in (info_title, xmp_title)]
+    if marked[0] != marked[1]:
+        return [Finding("draft-notice", f"Info /Title {info_title!r} and XMP dc:title {xmp_title!r} disagree "
+                                        "on whether this is a draft")]
+    return []
+
+
+def _check_draft_first(pdf, elems: list[_Elem], info_title: str) -> list[Finding]:
+    """A draft (its title says so) is read as one first: its first tagged text is the draft notice."""
+    prefixes, notices = _draft_words()
+    first = next((e for e in elems if e.mcids), None)
+    text = _element_text(pdf, first).strip() if first else ""
+    draft = info_title.startswith(tuple(prefixes))
+    if draft and text not in notices:
+        return [Finding("draft-notice", f"the title marks a draft but the first text read is {text[:60]!r}, "
+                                        f"not the draft notice")]
+    if not draft and text in notices:
+        return [Finding("draft-notice", f"the first text read is the draft notice but the title {info_title!r} "
+                                        "does not say draft")]
+    return []
+
+
 def _check_metadata(pdf: pikepdf.Pdf) -> list[Finding]:
     """Title in Info and XMP, and the PDF/UA identifier in XMP."""
     out = []
@@ -236,7 +270,13 @@ def _check_metadata(pdf: pikepdf.Pdf) -> list[Finding]:
         out.append(Finding("no-title", "XMP has no dc:title"))
     if str(meta.get("pdfuaid:part", "")).strip() != "1":
         out.append(Finding("no-pdfua-id", "XMP has no pdfuaid:part = 1"))
-    return out
+    part, level = str(meta.get("pdfaid:part", "")).strip(), str(meta.get("pdfaid:conformance", "")).strip()
+    if (part, level) != PDFA_ID:
+        out.append(Finding("no-pdfa2-id", f"XMP claims PDF/A part {part or '-'} level {level or '-'}, not PDF/A-2a"))
+    if pdf.pdf_version != PDF_VERSION:
+        out.append(Finding("pdf-version", f"the file is PDF {pdf.pdf_version}, not {PDF_VERSION} (PDF/A-2 with "
+                                          "PDF/UA-1, whose artifact subtypes need 1.7)"))
+    return out + _check_draft_title(pdf, info_title, str(meta.get("dc:title", "") or ""))
 
 
 # ----- content streams
@@ -429,21 +469,28 @@ def _check_table_elem(elem: _Elem) -> list[Finding]:
         out.append(Finding("table-structure", f"{elem.role} inside {parent}, not Table"))
     if elem.role in ("TH", "TD") and parent != "TR":
         out.append(Finding("table-structure", f"{elem.role} inside {parent}, not TR"))
-    if elem.role == "TH" and not _has_scope(elem.obj):
-        out.append(Finding("table-structure", "TH without /A /Scope"))
+    scope = _attribute(elem.obj, "/Table", "/Scope") if elem.role == "TH" else None
+    if elem.role == "TH" and scope is None:
+        out.append(Finding("table-structure", "TH without /A << /O /Table /Scope ... >>"))
+    elif elem.role == "TH" and str(scope) not in SCOPES:
+        out.append(Finding("table-structure", f"TH /Scope {scope} is not /Row, /Column or /Both"))
     return out
 
 
-def _has_scope(node: Dictionary) -> bool:
-    """True when an attribute dictionary of node carries /Scope."""
+def _attribute(node: Dictionary, owner: str, key: str):
+    """The value of key in node's attribute dictionary owned by owner, or None."""
     attrs = node.get("/A")
     attrs = list(attrs) if isinstance(attrs, Array) else [attrs]  # array may hold revisions
-    return any(isinstance(a, Dictionary) and "/Scope" in a for a in attrs)
+    found = [a.get(key) for a in attrs if isinstance(a, Dictionary) and a.get("/O") == Name(owner) and key in a]
+    return found[-1] if found else None
 
 
 def _check_list_elem(elem: _Elem) -> list[Finding]:
-    """LI only in L; Lbl and LBody only in LI."""
+    """LI only in L; Lbl and LBody only in LI; a list with labels says how they number."""
     parent = _parent_role(elem)
+    if elem.role == "L" and any(k.role == "Lbl" for li in elem.kids for k in li.kids) \
+            and _attribute(elem.obj, "/List", "/ListNumbering") is None:
+        return [Finding("list-numbering", "L with labels (Lbl) has no /A << /O /List /ListNumbering ... >>")]
     if elem.role == "LI" and parent != "L":
         return [Finding("list-structure", f"LI inside {parent}, not L")]
     if elem.role in ("Lbl", "LBody") and parent != "LI":
@@ -614,7 +661,85 @@ def _font_findings(font: Dictionary, page: int) -> list[Finding]:
         out.append(Finding("font-not-embedded", f"font {name} is not embedded", page))
     if "/ToUnicode" not in font:
         out.append(Finding("font-no-tounicode", f"font {name} has no /ToUnicode", page))
+    else:
+        bad = sorted(code for code, text in _to_unicode(font).items() if BAD_UNICODE & set(text))
+        if bad:
+            out.append(Finding("tounicode-value", f"font {name} maps {len(bad)} code(s) to U+0000, U+FEFF or "
+                                                  f"U+FFFE in /ToUnicode (first: {bad[0]:#04x})", page))
     return out
+
+
+_CMAP_BLOCK = re.compile(rb"begin(bfchar|bfrange)(.*?)end\1", re.S)
+_HEX = re.compile(rb"<([0-9A-Fa-f]*)>|\[([^\]]*)\]")
+
+
+def _to_unicode(font: Dictionary) -> dict[int, str]:
+    """code -> text from the font's ToUnicode CMap (bfchar and bfrange entries)."""
+    try:
+        data = font.ToUnicode.read_bytes()
+    except (AttributeError, pikepdf.PdfError):
+        return {}
+    out: dict[int, str] = {}
+    utf16 = lambda h: bytes.fromhex(h.decode()).decode("utf-16-be", "surrogatepass")  # noqa: E731
+    for kind, body in _CMAP_BLOCK.findall(data):
+        tokens = _HEX.findall(body)
+        step = 2 if kind == b"bfchar" else 3
+        for entry in zip(*[iter(tokens)] * step):
+            if kind == b"bfchar":
+                out[int(entry[0][0] or b"0", 16)] = utf16(entry[1][0])
+                continue
+            lo, hi = int(entry[0][0] or b"0", 16), int(entry[1][0] or b"0", 16)
+            if entry[2][1]:  # an array of destinations
+                for code, h in zip(range(lo, hi + 1), re.findall(rb"<([0-9A-Fa-f]*)>", entry[2][1])):
+                    out[code] = utf16(h)
+            else:
+                start = bytes.fromhex(entry[2][0].decode())
+                for i, code in enumerate(range(lo, min(hi, lo + 0xFFFF) + 1)):
+                    value = (int.from_bytes(start, "big") + i).to_bytes(len(start), "big")
+                    out[code] = value.decode("utf-16-be", "surrogatepass")
+    return out
+
+
+def _element_text(pdf: pikepdf.Pdf, elem: _Elem) -> str:
+    """The text of elem's own marked content, decoded through the fonts' ToUnicode maps."""
+    out = []
+    for page in pdf.pages:
+        wanted = {m for pg, m in elem.mcids if pg == page.obj.objgen}
+        if wanted:
+            out.append(_marked_text(page, wanted))
+    return "".join(out)
+
+
+def _marked_text(page: pikepdf.Page, wanted: set[int]) -> str:
+    """Text shown inside the marked-content sequences with the MCIDs in wanted on page."""
+    fonts = _resources(page.obj).get("/Font", Dictionary())
+    maps: dict[str, tuple[dict, int]] = {}
+    stack: list[int | None] = []
+    font, out = None, []
+    try:
+        instructions = pikepdf.parse_content_stream(page)
+    except pikepdf.PdfError:  # reported as content-unparseable by _scan_page
+        return ""
+    for instruction in instructions:
+        op, args = str(instruction.operator), instruction.operands
+        if op in ("BDC", "BMC"):
+            stack.append(_sequence_kind(args, page)[1])
+        elif op == "EMC" and stack:
+            stack.pop()
+        elif op == "Tf" and args:
+            key = str(args[0])
+            if key not in maps:
+                f = fonts.get(key)
+                maps[key] = (_to_unicode(f), 2 if isinstance(f, Dictionary) and f.get("/Subtype") == Name.Type0
+                             else 1) if isinstance(f, Dictionary) else ({}, 1)
+            font = maps[key]
+        elif op in ("Tj", "TJ", "'", '"') and font and any(m in wanted for m in stack if m is not None):
+            strings = list(args[-1]) if op == "TJ" else [args[-1]]
+            for item in strings:
+                if isinstance(item, pikepdf.String):
+                    raw, (cmap, width) = bytes(item), font
+                    out += [cmap.get(int.from_bytes(raw[i:i + width], "big"), "") for i in range(0, len(raw), width)]
+    return "".join(out)
 
 
 def _embedded(font: Dictionary) -> bool:
@@ -667,36 +792,23 @@ def _tool(name: str, package: str) -> str:
 
 
 def _run_pdfua_rule(rule, doc) -> list[Finding]:
-    """One pdfua rule's findings as ours; a crash becomes a finding unless tolerated."""
+    """One pdfua rule's findings as ours (with its PDFUA_FIXES helper); a crash becomes a finding."""
+    module = sys.modules[type(rule).__module__]
+    name, fixed = PDFUA_FIXES.get(rule.id, (None, None))
+    original = getattr(module, name) if name else None
     try:
+        if name:
+            setattr(module, name, fixed)
         found = list(rule.check(doc))
     except Exception as exc:  # a rule bug must not hide the other rules' results
-        if rule.id in PDFUA_CRASH_TOLERATED:
-            return []
         return [Finding(f"pdfua-rule-crashed:{rule.id}", f"{type(exc).__name__}: {exc}")]
+    finally:
+        if name:
+            setattr(module, name, original)
     return [
         Finding(f"pdfua:{f.rule_id}", f"{f.severity.name.lower()}: {f.message}", f.location.page)
         for f in found
     ]
-
-
-def _parse_preflight_xml(text: str) -> list[Finding]:
-    """Findings from Preflight's XML report: one per <error>, or one for an exception."""
-    report = ET.fromstring(text)
-    if report.findtext("isValid") == "true":
-        return []
-    out = []
-    for error in report.iter("error"):
-        page = error.findtext("page")
-        out.append(Finding(
-            f"pdfa:{error.findtext('code', '?')}",
-            (error.findtext("details") or "").strip(),
-            int(page) + 1 if page and page.isdigit() else None,  # Preflight counts from 0
-        ))
-    thrown = report.findtext("exceptionThrown/message")
-    if thrown:
-        out.append(Finding("pdfa:exception", thrown.strip()))
-    return out or [Finding("pdfa:invalid", "Preflight says invalid without listing errors")]
 
 
 def _qpdf_line(line: str) -> Finding | None:

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pdfplumber
+import pikepdf
 import pytest
 import yaml
 
 from conftest import HANDOUT, ROOT, normalise
 from handoutpress.labels import labels_for
-from handoutpress.pdfcheck import check_tagged_pdf, run_pdfua, run_preflight, run_qpdf_check
+from handoutpress.pdfcheck import check_tagged_pdf, run_pdfua, run_qpdf_check
 
 PAGE_OF = re.compile(r"Page \d+ of \d+")
 
@@ -36,66 +37,11 @@ def test_qpdf_check(manifest_pdf):
     assert run_qpdf_check(manifest_pdf) == []
 
 
-def test_pdfa_1b_preflight(manifest_pdf):
-    assert run_preflight(manifest_pdf) == []
-
-
-def _headerless_tables_declared(handout_id: str) -> int:
-    """Tables in the handout's YAML that declare no header row."""
-    data = yaml.safe_load((ROOT / "handouts" / f"{handout_id}.yaml").read_text("utf-8"))
-    count = 0
-
-    def walk(node):
-        nonlocal count
-        if isinstance(node, dict):
-            table = node.get("table")
-            if isinstance(table, dict) and not table.get("header"):
-                count += 1
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(data)
-    return count
-
-
-def _tables_without_th(path: Path) -> int:
-    with pdfplumber.open(path) as pdf:
-        tree = pdf.structure_tree
-
-    def roles(node):
-        yield node["type"]
-        for kid in node.get("children", []):
-            yield from roles(kid)
-
-    def tables(nodes):
-        for node in nodes:
-            if node["type"] == "Table":
-                yield node
-            else:
-                yield from tables(node.get("children", []))
-
-    return sum(1 for t in tables(tree) if "TH" not in roles(t))
-
-
-def test_pdfua_rules(manifest_entry, manifest_pdf):
-    """No pdfua findings, except UA-15-003 (a table without header cells) for tables the handout
-    itself declares without a header row.
-
-    The article's withdrawal-symptom table is a plain grid of symptoms: the source has no
-    header row and its columns mean nothing on their own, so the handout declares none and the
-    PDF (rightly) has no TH to invent. Every table that does declare a header must have TH
-    cells, so the allowance is at most one finding per header-less table, and each finding must
-    be a Table that really lacks TH.
-    """
-    findings = run_pdfua(manifest_pdf)
-    allowed = [f for f in findings if f.code == "pdfua:UA-15-003"]
-    assert [f for f in findings if f.code != "pdfua:UA-15-003"] == []
-    without_th = _tables_without_th(manifest_pdf)
-    assert len(allowed) == without_th
-    assert without_th <= _headerless_tables_declared(manifest_entry["handout"])
+def test_pdfua_rules(manifest_pdf):
+    """No pdfua findings. The withdrawal-symptom grid is declared `kind: grid` (a grid of items, no
+    column headings), so it is tagged as a list and UA-15-003 (a table without header cells) has
+    nothing to report; a table declared with `header:` gets TH cells with Scope."""
+    assert run_pdfua(manifest_pdf) == []
 
 
 # ---------------------------------------------------------------- reading the structure tree
@@ -187,7 +133,8 @@ def struct_tree(manifest_pdf) -> Elem:
 # it. Two shorthands for list items:
 #   "* text"   an LI holding Lbl "•" and LBody "text" (anything indented under the line at
 #              two more levels sits inside that LBody, e.g. a nested L);
-#   "3. text"  the same with the label "3.".
+#   "3. text"  the same with the label "3.";
+#   "- text"   an LI holding only LBody "text" (an item of a grid, which prints no label).
 EXPECTED_OUTLINE = """
 Document
   Figure
@@ -264,31 +211,25 @@ Document
     P Withdrawal can be dangerous if not properly managed.
       Link
       Link
-    Table
-      TR
-        TD Anxiety
-        TD Sensitivity to light, sound, and smells
-        TD Confusion or memory loss
-      TR
-        TD Depression
-        TD Nausea and vomiting
-        TD Hallucinations
-      TR
-        TD Dizziness or unsteadiness
-        TD Sleep problems or nightmares
-        TD Delusions
-      TR
-        TD Stomach cramps
-        TD Loss of appetite
-        TD A burning feeling on your skin
-      TR
-        TD Head, face, neck, eye, or tongue pain
-        TD Loss of sex drive
-        TD Seizures
-      TR
-        TD A bad taste in your mouth
-        TD Fast heartbeat, high blood pressure, sweating & shaking
-        TD More serious withdrawal symptoms include seizures and psychotic reactions
+    L
+      - Anxiety
+      - Sensitivity to light, sound, and smells
+      - Confusion or memory loss
+      - Depression
+      - Nausea and vomiting
+      - Hallucinations
+      - Dizziness or unsteadiness
+      - Sleep problems or nightmares
+      - Delusions
+      - Stomach cramps
+      - Loss of appetite
+      - A burning feeling on your skin
+      - Head, face, neck, eye, or tongue pain
+      - Loss of sex drive
+      - Seizures
+      - A bad taste in your mouth
+      - Fast heartbeat, high blood pressure, sweating & shaking
+      - More serious withdrawal symptoms include seizures and psychotic reactions
   Div
     H2 Trauma-Informed Therapies at Maple Mountain Mental Health and Wellness
     P Addiction and Trauma can feel isolating and overwhelming
@@ -325,7 +266,9 @@ def expected_outline() -> list[tuple[int, str, str]]:
         body = line.lstrip(" ")
         depth = (len(line) - len(body)) // 2
         label, _, text = body.partition(" ")
-        if label == "*" or re.fullmatch(r"\d+\.", label):
+        if label == "-":
+            rows += [(depth, "LI", ""), (depth + 1, "LBody", text)]
+        elif label == "*" or re.fullmatch(r"\d+\.", label):
             rows += [(depth, "LI", ""), (depth + 1, "Lbl", "•" if label == "*" else label),
                      (depth + 1, "LBody", text)]
         else:
@@ -354,7 +297,7 @@ def _is_benzodiazepines_patient_text(entry: dict) -> bool:
 
 def test_structure_tree_reads_like_the_article(manifest_entry, manifest_pdf, struct_tree):
     """H1, the article's headings as H2/H3, the lists (nested one inside its item's LBody),
-    the 6 x 3 table, the call to action as a Div, the numbered sources, in reading order."""
+    the 6 x 3 grid of symptoms as a list read row by row, the call to action as a Div, the numbered sources, in reading order."""
     if not _is_benzodiazepines_patient_text(manifest_entry):
         pytest.skip("the expected outline is written for the English patient benzodiazepines handout")
     actual = [(depth, elem.role, elem.text) for depth, elem in struct_tree.elements()]
@@ -412,3 +355,46 @@ def test_running_header_footer_and_page_numbers_are_artifacts(manifest_entry, ma
         header = normalise((pdf.pages[1].extract_text() or "").splitlines()[0])
     assert not PAGE_OF.search(header) and not page_of.search(header), "page 2 has no running header"
     assert [elem.role for _, elem in struct_tree.elements() if elem.text == header] in ([], ["H1"])
+
+
+# ---------------------------------------------------------------- lists, bookmarks and drafts
+
+
+def _list_numbering(manifest_pdf) -> list[str]:
+    """/ListNumbering of every L, in reading order ("" when it has none)."""
+    out = []
+    with pikepdf.open(manifest_pdf) as pdf:
+        def walk(elem):
+            if elem.get("/S") == pikepdf.Name.L:
+                attrs = elem.get("/A")
+                owned = attrs is not None and attrs.get("/O") == pikepdf.Name.List
+                out.append(str(attrs.get("/ListNumbering", "")) if owned else "")
+            kids = elem.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    walk(kid)
+        walk(pdf.Root.StructTreeRoot.K[0])
+    return out
+
+
+def test_lists_say_how_their_items_are_labelled(manifest_pdf):
+    """The sources list is numbered (/Decimal); bulleted lists show discs; the symptom grid has no labels."""
+    numbering = _list_numbering(manifest_pdf)
+    assert numbering[-1] == "/Decimal"
+    assert "/Disc" in numbering[:-1] and set(numbering[:-1]) <= {"/Disc", "/None"}, numbering
+
+
+def test_the_title_is_the_first_bookmark(manifest_entry, manifest_pdf):
+    with pikepdf.open(manifest_pdf) as pdf, pdf.open_outline() as outline:
+        assert outline.root[0].title == manifest_entry["title"]
+
+
+def test_a_draft_is_read_as_a_draft_first(manifest_entry, struct_tree):
+    """Before the logo and the title, a screen reader hears "Draft - not for distribution" (in the
+    variant's language); an approved handout never says it."""
+    notice = labels_for(manifest_entry["language"])["draft_notice"]
+    first = struct_tree.chunks()[0].strip()
+    if manifest_entry["status"] == "approved":
+        assert notice not in struct_tree.text
+    else:
+        assert first == notice

@@ -103,11 +103,11 @@ def test_a_cell_taller_than_a_page_is_a_clear_error_naming_the_block(tmp_path):
     root = copy_project(tmp_path, cli=False)
     text = (
         "id: tall\ntitle: Tall\nversion: \"1\"\nreview: {status: draft}\nbody:\n  - paragraph: intro\n"
-        "  - table:\n      rows:\n        - [a, \"" + "word " * 1500 + "\", c]\n"
+        "  - table:\n      kind: grid\n      rows:\n        - [a, \"" + "word " * 1500 + "\", c]\n"
         "variants:\n  patient: {layout: maple-mountain}\n")
     (root / "handouts" / "tall.yaml").write_text(text, encoding="utf-8")
     report = build(root, ["tall"], out_dir=root / "out")
     [problem] = report.problems
-    assert (problem.file, problem.line, problem.path) == ("handouts/tall.yaml", 8, "body[1].table")  # its "rows:"
+    assert (problem.file, problem.line, problem.path) == ("handouts/tall.yaml", 8, "body[1].table")  # its "kind:"
     assert "taller than a page" in problem.message and "LayoutError" not in str(problem)
     assert not (root / "out" / "tall").exists()

@@ -12,11 +12,11 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from handoutpress import pdfcheck
+from handoutpress.render.finish import _clean_to_unicode
 from handoutpress.pdfcheck import (
     Finding,
     check_tagged_pdf,
     run_pdfua,
-    run_preflight,
     run_qpdf_check,
     struct_outline,
 )
@@ -63,9 +63,9 @@ XMP_EXTENSION = """<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www
 </rdf:Description>"""
 
 
-def xmp(title: str | None = "Wound care", pdfua: bool = True) -> bytes:
-    """A PDF/A-1b XMP packet, optionally without dc:title or pdfuaid:part."""
-    props = '<pdfaid:part>1</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>'
+def xmp(title: str | None = "Wound care", pdfua: bool = True, pdfa=("2", "A")) -> bytes:
+    """A PDF/A-2a XMP packet, optionally without dc:title or pdfuaid:part, or claiming another PDF/A."""
+    props = f'<pdfaid:part>{pdfa[0]}</pdfaid:part><pdfaid:conformance>{pdfa[1]}</pdfaid:conformance>'
     if title is not None:
         props += f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>'
     if pdfua:
@@ -111,6 +111,7 @@ class Parts:
     link: Dictionary
     annot: Dictionary
     parents: Array  # the page's ParentTree array
+    version: str = "1.7"  # the PDF version the file is saved as
 
     def content(self, old: bytes, new: bytes) -> None:
         """Replace old by new in the page content stream."""
@@ -127,7 +128,8 @@ class Parts:
 
 
 def tag(pdf: pikepdf.Pdf) -> Parts:
-    """Turn the plain PDF into the good tagged PDF/UA + PDF/A-1b file."""
+    """Turn the plain PDF into the good tagged PDF/UA-1 + PDF/A-2a file."""
+    _clean_to_unicode(pdf)  # ReportLab maps unused subset codes to U+0000
     page = pdf.pages[0].obj
     page.Contents = pdf.make_stream(GOOD_CONTENT)
     annot = pdf.make_indirect(Dictionary(
@@ -167,7 +169,7 @@ def make_pdf(plain_pdf, tmp_path):
             if mutate:
                 mutate(parts)
             out = tmp_path / name
-            pdf.save(out)  # the rewrite also adds the EOL before endstream PDF/A wants
+            pdf.save(out, force_version=parts.version)  # the rewrite also adds the EOL before endstream
         return out
     return make
 
@@ -267,6 +269,36 @@ def _font(d):
     return d.page.Resources.Font["/F1+0"]
 
 
+def _to_unicode_adds(entries: bytes):
+    """A mutation that adds entries (a bfchar or bfrange block) to the font's ToUnicode CMap."""
+    def mutate(d):
+        cmap = _font(d).ToUnicode
+        cmap.write(cmap.read_bytes().replace(b"endcmap", entries + b"\nendcmap"))
+    return mutate
+
+
+def _labelled_list(attrs=None):
+    """A mutation that adds an L > LI > Lbl (with attrs on the L) to the document."""
+    def mutate(d):
+        lst = d.add(d.doc, "/L", **({"A": attrs} if attrs is not None else {}))
+        d.add(d.add(lst, "/LI"), "/Lbl")
+    return mutate
+
+
+def _th(attrs):
+    return lambda d: d.add(d.add(d.add(d.doc, "/Table"), "/TR"), "/TH", A=attrs)
+
+
+def _draft_titles(info=True, xmp_title=True):
+    """A mutation that marks the Info and/or XMP title as a draft's ("DRAFT - Wound care")."""
+    def mutate(d):
+        if info:
+            d.pdf.trailer.Info.Title = String("DRAFT - Wound care")
+        if xmp_title:
+            d.pdf.Root.Metadata.write(xmp(title="DRAFT - Wound care"))
+    return mutate
+
+
 def _before_footer_rule(extra: bytes):
     """A mutation that inserts extra into the content, outside every sequence."""
     return lambda d: d.content(b"/Artifact BMC", extra + b"\n/Artifact BMC")
@@ -319,6 +351,11 @@ DEFECTS = {
     "tr-outside-table": ({"table-structure"}, lambda d: d.add(d.doc, "/TR")),
     "td-outside-tr": ({"table-structure"}, lambda d: d.add(d.add(d.doc, "/Table"), "/TD")),
     "th-without-scope": ({"table-structure"}, lambda d: d.add(d.add(d.add(d.doc, "/Table"), "/TR"), "/TH")),
+    "th-scope-not-row-or-column": ({"table-structure"}, _th(Dictionary(O=Name.Table, Scope=Name("/Sideways")))),
+    "th-scope-owned-by-layout": ({"table-structure"}, _th(Dictionary(O=Name.Layout, Scope=Name.Column))),
+    "list-without-numbering": ({"list-numbering"}, _labelled_list()),
+    "list-numbering-owned-by-layout": ({"list-numbering"}, _labelled_list(Dictionary(O=Name.Layout,
+                                                                                     ListNumbering=Name.Decimal))),
     "li-outside-l": ({"list-structure"}, lambda d: d.add(d.doc, "/LI")),
     "lbody-outside-li": ({"list-structure"}, lambda d: d.add(d.add(d.doc, "/L"), "/LBody")),
     "figure-no-alt": ({"figure-no-alt"}, lambda d: d.add(d.doc, "/Figure")),
@@ -331,6 +368,9 @@ DEFECTS = {
     # fonts
     "font-not-embedded": ({"font-not-embedded"}, lambda d: _font(d).FontDescriptor.__delitem__("/FontFile2")),
     "font-no-tounicode": ({"font-no-tounicode"}, lambda d: _font(d).__delitem__("/ToUnicode")),
+    "tounicode-to-u0000": ({"tounicode-value"}, _to_unicode_adds(b"1 beginbfchar\n<01> <0000>\nendbfchar")),
+    "tounicode-range-to-ufeff": ({"tounicode-value"}, _to_unicode_adds(b"1 beginbfrange\n<02> <03> <FEFE>\nendbfrange")),
+    "tounicode-to-ufffe": ({"tounicode-value"}, _to_unicode_adds(b"1 beginbfrange\n<04> <04> [<FFFE>]\nendbfrange")),
     "font-named-helvetica": ({"standard-14-font"}, lambda d: setattr(_font(d), "BaseFont", Name("/ABCDEF+Helvetica"))),
     "helvetica-on-page": (HELVETICA, lambda d: d.page.Resources.Font.__setitem__("/F9", _helvetica(d.pdf))),
     "helvetica-in-form": (HELVETICA, _helvetica_in_form),
@@ -344,7 +384,13 @@ DEFECTS = {
     "placeholder-title": ({"no-title"}, lambda d: setattr(d.pdf.trailer.Info, "Title", String("untitled"))),
     "no-xmp-title": ({"no-title"}, lambda d: d.pdf.Root.Metadata.write(xmp(title=None))),
     "no-pdfua-id": ({"no-pdfua-id"}, lambda d: d.pdf.Root.Metadata.write(xmp(pdfua=False))),
-    "no-xmp": ({"no-title", "no-pdfua-id"}, _del("/Metadata")),
+    "no-xmp": ({"no-title", "no-pdfua-id", "no-pdfa2-id"}, _del("/Metadata")),
+    "pdfa-1b-id": ({"no-pdfa2-id"}, lambda d: d.pdf.Root.Metadata.write(xmp(pdfa=("1", "B")))),
+    "pdfa-2b-id": ({"no-pdfa2-id"}, lambda d: d.pdf.Root.Metadata.write(xmp(pdfa=("2", "B")))),
+    "pdf-1.4": ({"pdf-version"}, lambda d: setattr(d, "version", "1.4")),
+    # a draft's title, but its first text read is the H1, not the draft notice
+    "draft-not-read-first": ({"draft-notice"}, _draft_titles()),
+    "draft-only-in-info-title": ({"draft-notice"}, _draft_titles(xmp_title=False)),
     # without a tree the link cannot be tagged either
     "no-struct-tree": ({"no-struct-tree", "link-untagged"}, _del("/StructTreeRoot")),
 }
@@ -365,6 +411,7 @@ def test_every_promised_code_has_a_negative_test():
         "font-not-embedded", "font-no-tounicode", "standard-14-font", "no-markinfo", "no-lang",
         "no-display-doc-title", "no-title", "no-pdfua-id", "no-struct-tree", "heading-skip",
         "table-structure", "list-structure", "figure-no-alt",
+        "tounicode-value", "list-numbering", "no-pdfa2-id", "pdf-version", "draft-notice",
     }
     tested = set().union(*(expected for expected, _ in DEFECTS.values()))
     assert promised <= tested
@@ -398,27 +445,21 @@ def test_pdfua_reports_its_rule_ids(make_pdf):
     assert codes(findings) == {"pdfua:UA-06-001"}
 
 
-def test_pdfua_heading_rule_crash_is_tolerated_only_when_listed(make_pdf, monkeypatch):
-    # pdfua 0.1.3's UA-14-001 raises on any heading whose /K is an array. If this test starts
-    # failing on the second assert, pdfua is fixed: drop the rule from PDFUA_CRASH_TOLERATED.
+def test_pdfua_heading_rule_runs_and_reports_an_empty_heading(make_pdf, monkeypatch):
+    # pdfua 0.1.3's UA-14-001 raises on any heading whose /K is an array, unless run with the helper
+    # in PDFUA_FIXES. If the last assert starts failing, pdfua is fixed: drop the entry.
     path = make_pdf(lambda d: setattr(d.h1, "K", Array([0])))
     assert run_pdfua(path) == []
-    monkeypatch.setattr(pdfcheck, "PDFUA_CRASH_TOLERATED", {})
+    assert "pdfua:UA-14-001" in codes(run_pdfua(make_pdf(lambda d: d.add(d.doc, "/H2"), name="empty.pdf")))
+    monkeypatch.setattr(pdfcheck, "PDFUA_FIXES", {})
     assert codes(run_pdfua(path)) == {"pdfua-rule-crashed:UA-14-001"}
 
 
-def test_preflight_passes_good_and_fails_plain_reportlab(make_pdf, plain_pdf):
-    # The only two JVM starts in this file.
-    assert run_preflight(make_pdf()) == []
-    found = codes(run_preflight(plain_pdf))
-    # No EOL before endstream, no XMP, DeviceGray without OutputIntent, Link without /F 4.
-    assert {"pdfa:1.2.2", "pdfa:7.1", "pdfa:2.4.3", "pdfa:5.2.2"} <= found
-
-
-def test_preflight_without_jars_names_debian_packages(monkeypatch, tmp_path):
-    monkeypatch.setattr(pdfcheck, "JAVA_DIR", tmp_path)
-    with pytest.raises(RuntimeError, match="libpdfbox2-java libactivation-java libjaxb-api-java"):
-        run_preflight(tmp_path / "x.pdf")
+def test_a_list_with_list_numbering_and_a_th_with_scope_pass(make_pdf):
+    def both(d):
+        _labelled_list(Dictionary(O=Name.List, ListNumbering=Name.Decimal))(d)
+        _th(Dictionary(O=Name.Table, Scope=Name.Row))(d)
+    assert check_tagged_pdf(make_pdf(both)) == []
 
 
 def test_qpdf_reports_truncated_file(make_pdf, tmp_path):

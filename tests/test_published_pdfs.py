@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import HANDOUT, ROOT, normalise
-from handoutpress.labels import labels_for
+from handoutpress.labels import document_title, labels_for
 
 PAGE_OF = re.compile(r"Page (\d+) of (\d+)")
 CITATION = re.compile(r"\[(\d+)\]")
@@ -359,12 +359,15 @@ def test_every_font_is_embedded_and_none_is_a_standard_14_font(manifest_pdf):
 
 
 def test_metadata_title_language_author(manifest_entry, manifest_pdf):
-    """/Title is the title printed on page 1 (and XMP's dc:title), /Lang the variant's language,
-    the author the clinic."""
+    """/Title is the title printed on page 1 (and XMP's dc:title), after "DRAFT - " on a draft,
+    /Lang the variant's language, the author the clinic."""
     first_page = normalise(page_texts(manifest_pdf)[0])
+    printed, language = manifest_entry["title"], manifest_entry["language"]
     with pikepdf.open(manifest_pdf) as pdf:
         title = str(pdf.docinfo.get("/Title", ""))
-        assert title and normalise(title) in first_page
+        assert title == document_title(printed, manifest_entry["status"], language)
+        assert normalise(printed) in first_page
+        assert title.startswith(labels_for(language)["draft"]) == (manifest_entry["status"] != "approved")
         assert str(pdf.Root.get("/Lang")) == manifest_entry["language"]
         assert str(pdf.docinfo.get("/Author")) == clinic_name()
         with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:

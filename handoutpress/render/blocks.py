@@ -100,7 +100,18 @@ def section(block: m.Section, ctx, parent, level):
 
 
 def bullet_list(block: m.BulletList, ctx, parent, level, depth=0):
-    return list_items(block.items, ctx, parent.add("L"), depth)
+    return list_items(block.items, ctx, parent.add("L", attrs=list_numbering(ctx)), depth)
+
+
+# ISO 32000-1 table 347: how an unordered list's labels look, by the bullet the layout prints
+BULLET_NUMBERING = {"•": "Disc", "●": "Disc", "◦": "Circle", "○": "Circle", "▪": "Square", "■": "Square"}
+
+
+def list_numbering(ctx, numbered=False) -> dict:
+    """The List attribute that tells a screen reader what kind of labels the items have."""
+    if numbered:
+        return {"ListNumbering": "Decimal"}
+    return {"ListNumbering": BULLET_NUMBERING.get(ctx.theme.styles["list"].extra["bullet"].strip(), "None")}
 
 
 def list_items(items, ctx, lnode, depth, labels=None, style_name="list", anchors=None):
@@ -124,7 +135,7 @@ def list_items(items, ctx, lnode, depth, labels=None, style_name="list", anchors
                           label=(lbl, _label_drawer(text, ctx, style, indent, depth, bool(labels)))))
         if item.items:
             body.kids.append(CONTENT)
-            out.extend(list_items(item.items, ctx, body.add("L"), depth + 1))
+            out.extend(list_items(item.items, ctx, body.add("L", attrs=list_numbering(ctx)), depth + 1))
     return out
 
 
@@ -149,7 +160,9 @@ def _label_drawer(text, ctx, style, indent, depth, numbered):
 def table(block: m.Table, ctx, parent, level):
     ts = ctx.theme.styles["table"]
     x = ts.extra
-    node = parent.add("Table")
+    grid = block.kind == "grid"
+    # a grid of items is read as a list, row by row; a data table as a table under its headings
+    node = parent.add("L", attrs={"ListNumbering": "None"}) if grid else parent.add("Table")
     cell_style = ctx.style("table")
     head_style = ctx.style("table", fontName=ctx.fonts[ts.family]["bold"], textColor=x["header_colour"])
     cells, data = {}, []
@@ -161,10 +174,13 @@ def table(block: m.Table, ctx, parent, level):
         data.append(row)
     body = node.add("TBody") if block.header else node
     for cells_in in block.rows:
-        row_node = body.add("TR")
+        row_node = None if grid else body.add("TR")
         row = [ctx.para(c, cell_style) for c in cells_in]
-        for p in row:
-            cells[id(p)] = row_node.add("TD")
+        for p, text in zip(row, cells_in):
+            if not grid:
+                cells[id(p)] = row_node.add("TD")
+            elif m.plain(text).strip():  # an empty square of the grid is no item
+                cells[id(p)] = node.add("LI").add("LBody")
         data.append(row)
     ncols = len(data[0])
     style = [("FONT", (0, 0), (-1, -1), ctx.fonts[ts.family]["regular"], ts.size),

@@ -143,11 +143,17 @@ def _title_band(resolved, theme, ctx, clinic, doc_node, lab, bleed):
     tagline = ctx.para((m.Text(clinic.tagline),), ctx.style("tagline"))
     title = ctx.para((m.Text(resolved.title),), ctx.style("title"))
     subtitle = ctx.para((m.Text(resolved.subtitle),), ctx.style("subtitle")) if resolved.subtitle else None
-    nodes = {"figure": doc_node.add("Figure", alt=lab["logo_alt"].format(name=clinic.name)),
+    draft = None
+    if resolved.variant.review.status != "approved":  # a draft says so before anything else
+        draft = ctx.para((m.Text(lab["draft_notice"]),), ctx.style("wordmark"))
+        doc_node.add("P")
+    nodes = {"draft": doc_node.kids[-1] if draft else None,
+             "figure": doc_node.add("Figure", alt=lab["logo_alt"].format(name=clinic.name)),
              "title": doc_node.add("H1")}
     if subtitle:
         nodes["subtitle"] = doc_node.add("P")
-    flow = TitleBand(band, mark, wordmark, tagline, title, subtitle, nodes, bleed)
+    flow = TitleBand(band, mark, wordmark, tagline, title, subtitle, nodes, bleed, draft=draft,
+                     outline=resolved.title)
     flow._handout_place = resolved.title_place  # a title too tall for a page is reported at its line
     return [flow]
 
@@ -224,8 +230,8 @@ def _sources(resolved, ctx, doc_node, lab):
     anchors = [f"source-{n}" for n, _ in resolved.sources]  # what each in-text marker links to
     # sources stay in the language they were published in: a screen reader switches voice for them
     other = resolved.handout.language if resolved.handout.language != resolved.variant.language else ""
-    return out + b.list_items(items, ctx, sect.add("L", lang=other), 0, labels=labels, style_name="sources",
-                              anchors=anchors)
+    lnode = sect.add("L", lang=other, attrs=b.list_numbering(ctx, numbered=True))
+    return out + b.list_items(items, ctx, lnode, 0, labels=labels, style_name="sources", anchors=anchors)
 
 
 __all__ = ["render"]

@@ -1,7 +1,8 @@
-"""Turn ReportLab's bytes plus the tag record into a tagged PDF/A-1b, PDF/UA-1 file (pikepdf)."""
+"""Turn ReportLab's bytes plus the tag record into a tagged PDF 1.7, PDF/A-2a + PDF/UA-1 file (pikepdf)."""
 from __future__ import annotations
 
 import io
+import re
 import zlib
 from pathlib import Path
 from functools import lru_cache
@@ -76,7 +77,7 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
         if node.lang:
             entries["/Lang"] = String(node.lang)
         if node.attrs:
-            attrs = {"/O": Name.Table if "Scope" in node.attrs else Name.Layout}
+            attrs = {"/O": _attribute_owner(node.attrs)}
             for k, v in node.attrs.items():
                 attrs["/" + k] = Name("/" + v) if isinstance(v, str) else Array(v)
             entries["/A"] = Dictionary(attrs)
@@ -110,12 +111,22 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
         page_objs[index].Tabs = Name.S
     _metadata(pdf, meta)
     _output_intent(pdf)
+    _clean_to_unicode(pdf)
     out = io.BytesIO()
     # streams are already compressed (ours below, ReportLab's by itself): copy them as they are
     pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
              compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
-             fix_metadata_version=False)
+             fix_metadata_version=False, force_version="1.7")
     return out.getvalue()
+
+
+def _attribute_owner(attrs: dict) -> Name:
+    """The standard attribute owner (ISO 32000-1 14.8.5) of a node's attributes."""
+    if "Scope" in attrs:
+        return Name.Table
+    if "ListNumbering" in attrs:
+        return Name.List
+    return Name.Layout
 
 
 def _pdf_date(iso: str) -> str:
@@ -156,8 +167,8 @@ def _metadata(pdf, meta):
 <xmp:ModifyDate>{date}</xmp:ModifyDate>
 </rdf:Description>
 <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
-<pdfaid:part>1</pdfaid:part>
-<pdfaid:conformance>B</pdfaid:conformance>
+<pdfaid:part>2</pdfaid:part>
+<pdfaid:conformance>A</pdfaid:conformance>
 </rdf:Description>
 <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
 <pdfuaid:part>1</pdfuaid:part>
@@ -183,6 +194,27 @@ def _metadata(pdf, meta):
     stream.Type = Name.Metadata
     stream.Subtype = Name.XML
     pdf.Root.Metadata = pdf.make_indirect(stream)
+
+
+# values PDF/UA-1 and PDF/A-2 forbid in ToUnicode; ReportLab maps every unused subset code to U+0000
+_BAD_UNICODE = re.compile(rb"<[0-9A-Fa-f]{2}> <(?:0000|FEFF|FFFE)>\r?\n", re.IGNORECASE)
+_BFCHAR_COUNT = re.compile(rb"(\d+) beginbfchar")
+
+
+def _clean_to_unicode(pdf):
+    """Drop the ToUnicode entries of codes no glyph uses (mapped to U+0000), in every font."""
+    for obj in pdf.objects:
+        if not isinstance(obj, Dictionary) or obj.get("/Type") != Name.Font:
+            continue
+        cmap = obj.get("/ToUnicode")
+        if not isinstance(cmap, pikepdf.Stream):
+            continue
+        data = cmap.read_bytes()
+        cleaned, dropped = _BAD_UNICODE.subn(b"", data)
+        if dropped:
+            count = int(_BFCHAR_COUNT.search(cleaned).group(1)) - dropped
+            cleaned = _BFCHAR_COUNT.sub(b"%d beginbfchar" % count, cleaned, count=1)
+            cmap.write(zlib.compress(cleaned, 9), filter=Name.FlateDecode)
 
 
 @lru_cache(maxsize=1)

@@ -131,8 +131,10 @@ class TableTags(TableRenderCB):
 class TitleBand(Flowable):
     """The coloured band on page 1: logo and wordmark (a Figure), title (H1), subtitle (P)."""
 
-    def __init__(self, band, mark, wordmark, tagline, title, subtitle, nodes, bleed):
+    def __init__(self, band, mark, wordmark, tagline, title, subtitle, nodes, bleed, draft=None, outline=""):
         super().__init__()
+        self.draft = draft  # Paragraph: a draft's notice, read first, beside the wordmark (or above it)
+        self.outline = outline  # the title's bookmark, the first in the panel
         self.band = band  # settings: background, padding, space_after
         self.mark = mark  # a Drawing (logo mark) or None
         self.wordmark, self.tagline = wordmark, tagline  # Paragraphs
@@ -150,9 +152,21 @@ class TitleBand(Flowable):
         self._title = self.title.wrap(aw, ah)
         self._sub = self.subtitle.wrap(aw, ah) if self.subtitle else (0, 0)
         self._logo_h = logo_h
+        self._draft_row = self._draft_row_height(aw, ah, mark_w + (pad * 0.75 if self.mark else 0), logo_h)
         self.width = aw
-        self.height = pad + logo_h + pad * 0.9 + self._title[1] + (self._sub[1] + 2 if self.subtitle else 0) + pad
+        self.height = (pad + self._draft_row + logo_h + pad * 0.9 + self._title[1]
+                       + (self._sub[1] + 2 if self.subtitle else 0) + pad)
         return self.width, self.height
+
+    def _draft_row_height(self, aw, ah, x_text, logo_h) -> float:
+        """0 when the draft notice fits at the right of the wordmark; else the height of its own row."""
+        if not self.draft:
+            return 0
+        self._dr = self.draft.wrap(aw, ah)
+        self._dr_w = max(self.draft.getActualLineWidths0())
+        words = max(self.wordmark.getActualLineWidths0() + self.tagline.getActualLineWidths0())
+        beside = len(self.draft.blPara.lines) == 1 and x_text + words + self.band["padding"] <= aw - self._dr_w
+        return 0 if beside and self._dr[1] <= logo_h else self._dr[1] + self.band["padding"] * 0.5
 
     def getSpaceAfter(self):
         return self.band["space_after"]
@@ -168,6 +182,16 @@ class TitleBand(Flowable):
         c.restoreState()
         tagger.end_artifact()
         y = self.height - pad
+        if self.draft:  # first in the content as in the tags: a screen reader hears it before the title
+            tagger.begin(self.nodes["draft"])
+            x = 0 if self._draft_row or len(self.draft.blPara.lines) > 1 else self.width - self._dr_w
+            self.draft.drawOn(c, x, y - self._dr[1])
+            tagger.end()
+            y -= self._draft_row
+        if self.outline:
+            c.bookmarkPage("title")
+            c.addOutlineEntry(self.outline, "title", 0, closed=False)
+            c._outline_level = 0
         # logo mark and wordmark: one Figure whose alt text names the clinic
         figure = self.nodes["figure"]
         mark_w = self.mark.width if self.mark else 0
