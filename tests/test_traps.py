@@ -1,0 +1,125 @@
+"""Issue 12: heavy inputs refused fast at their line, and the silent traps a new author falls into.
+
+Slow or heavy inputs run under a generous hang guard (SIGALRM, no timing asserts): a regression fails in
+seconds with its input instead of taking half a minute or gigabytes.
+"""
+from __future__ import annotations
+
+import json
+import signal
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from handoutpress.build import build
+from handoutpress.errors import PublishError
+
+from project_copy import MINI, copy_project, run_cli
+
+GUARD = 20  # seconds; each case here takes well under one
+
+
+class Hang(BaseException):
+    """Past the guard: not an Exception, so nothing under test can swallow it."""
+
+
+@contextmanager
+def hang_guard(what: str, seconds: float = GUARD):
+    def expire(signum, frame):
+        raise Hang(f"{what} took over {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# ---------------------------------------------------------------- slow or heavy inputs
+
+
+def _use_chain(levels: int) -> str:
+    """An SVG whose every level uses the one below twice: 2**levels rectangles once expanded."""
+    lines = ['<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">',
+             '<defs><rect id="a0" width="1" height="1"/></defs>']
+    lines += [f'<g id="a{i}"><use xlink:href="#a{i - 1}"/><use href="#a{i - 1}"/></g>' for i in range(1, levels + 1)]
+    return "\n".join(lines + ["</svg>"])
+
+
+@pytest.mark.parametrize("levels", [18, 25])
+def test_a_logo_of_doubling_use_chains_is_refused_at_once_at_its_line(tmp_path, levels):
+    from reportlab.lib.colors import black
+
+    from handoutpress.logo import MAX_ELEMENTS, load_mark
+
+    svg = tmp_path / "mark.svg"
+    svg.write_text(_use_chain(levels))
+    with hang_guard(f"a {levels}-level <use> chain"), pytest.raises(PublishError) as info:
+        load_mark(svg, black, 40)
+    (p,) = info.value.problems
+    assert p.code == "logo-too-complex" and f"over {MAX_ELEMENTS:,} shapes" in p.message
+    assert p.file == str(svg) and 3 <= p.line <= levels + 2  # the <g> that first grows past the limit
+
+
+def test_a_logo_whose_use_refers_in_a_circle_is_refused(tmp_path):
+    from reportlab.lib.colors import black
+
+    from handoutpress.logo import load_mark
+
+    svg = tmp_path / "mark.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">\n'
+                   '<g id="a"><use href="#b"/></g>\n<g id="b"><use href="#a"/></g>\n</svg>')
+    with hang_guard("a <use> circle"), pytest.raises(PublishError) as info:
+        load_mark(svg, black, 40)
+    assert info.value.problems[0].code == "logo-use-loop"
+
+
+def test_a_logo_with_a_few_uses_still_draws(tmp_path):
+    from reportlab.lib.colors import black
+
+    from handoutpress.logo import load_mark
+
+    svg = tmp_path / "mark.svg"
+    svg.write_text(_use_chain(5))
+    assert load_mark(svg, black, 40).width == 40
+
+
+STRING_BUILDERS = [
+    "{{ ('x' * 9999).replace('', 'y' * 9999) | length }}",
+    "{{ ('x' * 9999).replace('', 'y' * 9999).replace('', 'z' * 9999) }}",
+    "{{ (['y' * 9999] * 1000) | join | length }}",
+    "{{ ', '.join(['y' * 9999] * 1000) | length }}",
+    "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}",
+    "{% set ns = namespace(s='x') %}{% for i in range(60) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s | length }}",
+    "{{ (('y' * 9999) ~ ('y' * 9999)) | length }}",
+    "{{ ('%s' * 5000) % ((('y' * 9999),) * 5000) }}",
+]
+
+
+@pytest.mark.parametrize("payload", STRING_BUILDERS)
+def test_templates_building_huge_strings_are_refused_at_the_layout_line(tmp_path, payload):
+    root = copy_project(tmp_path, cli=False)
+    (root / "handouts" / "sleep.yaml").write_text(MINI.replace("layout: maple-mountain", "layout: payload"))
+    (root / "layouts" / "payload.yaml").write_text(f"extends: maple-mountain\ndescription: payloads\n"
+                                                 f"header: {{right: {json.dumps(payload)}}}\n")
+    with hang_guard(payload):
+        report = build(root, ["sleep"], out_dir=root / "out")
+    (p,) = report.problems
+    assert (p.code, p.file, p.line) == ("template", "layouts/payload.yaml", 3), p
+    assert p.message.startswith("template error: ") and report.written == []
+
+
+@pytest.mark.parametrize("template, printed", [
+    ("{{ 'a' ~ page ~ 'b' }}", "a1b"),
+    ("{{ handout.title.replace('Sleep', 'Rest') }}", "Rest and recovery"),
+    ("{{ ['a', 'b'] | join(', ') }} {{ '-'.join(['x', 'y']) }}", "a, b x-y"),
+    ("{{ 'v' + handout.version }}", "v1.0"),
+])
+def test_small_string_building_still_works(template, printed):
+    from handoutpress.text import compile_template, render_template
+
+    context = {"page": 1, "handout": {"title": "Sleep and recovery", "version": "1.0"}}
+    assert render_template(compile_template(template), **context) == printed
