@@ -35,6 +35,7 @@ class Doc:
     file: str
     data: object
     marks: dict = field(default_factory=dict)  # path tuple -> (line, column), 1-based
+    written: dict = field(default_factory=dict)  # path -> the text of a number YAML reads differently (1.10 -> 1.1)
 
     def where(self, path: Path_) -> tuple[int | None, int | None]:
         """The line and column of the value at path, or of its nearest parent."""
@@ -88,6 +89,8 @@ def _convert(doc: Doc, node, path: Path_, problems: list[Problem]):
         value = node.value
     finally:
         _SCALARS.constructed_objects.clear()  # the shared constructor must not keep nodes alive
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and str(value) != node.value:
+        doc.written[path] = node.value  # where text is expected, the author meant what they typed
     return value
 
 

@@ -123,3 +123,52 @@ def test_small_string_building_still_works(template, printed):
 
     context = {"page": 1, "handout": {"title": "Sleep and recovery", "version": "1.0"}}
     assert render_template(compile_template(template), **context) == printed
+
+
+# ---------------------------------------------------------------- numbers YAML reads differently
+
+
+def _handout_problems(tmp_path, text: str) -> list:
+    from handoutpress.content import load_handout
+
+    path = tmp_path / "sleep.yaml"
+    path.write_text(text)
+    with pytest.raises(PublishError) as info:
+        load_handout(path, display="handouts/sleep.yaml")
+    return info.value.problems
+
+
+@pytest.mark.parametrize("written", ["1.10", "2", "1.0"])
+def test_a_version_that_yaml_reads_as_a_number_is_refused_with_a_hint_to_quote_it(tmp_path, written):
+    (p,) = _handout_problems(tmp_path, MINI.replace('version: "1.0"', f"version: {written}"))
+    assert (p.file, p.line, p.path, p.code) == ("handouts/sleep.yaml", 3, "version", "schema-type")
+    assert f"got the number {written}" in p.message and p.fix == f'put it in quotes: "{written}"'
+
+
+@pytest.mark.parametrize("cell, lost", [("0.50", "0.5"), ("010", "8"), ("1_000", "1000")])
+def test_text_that_yaml_turns_into_a_different_number_is_refused_at_its_place(tmp_path, cell, lost):
+    table = "  - table:\n      header: [Dose, Note]\n      rows:\n        - [{cell}, ok]\n"
+    (p,) = _handout_problems(tmp_path, MINI.replace("body:\n", "body:\n" + table.format(cell=cell)))
+    assert (p.line, p.path) == (12, "body[0].table.rows[0][0]")
+    assert f"YAML reads {cell} as the number {lost}" in p.message and f'"{cell}"' in p.fix
+
+
+def test_numbers_that_read_back_as_written_are_still_text(tmp_path):
+    from handoutpress.content import load_handout
+
+    table = "  - table:\n      header: [Dose, Note]\n      rows:\n        - [5, 2.5]\n"
+    path = tmp_path / "sleep.yaml"
+    path.write_text(MINI.replace("body:\n", "body:\n" + table))
+    (block, _) = load_handout(path).blocks
+    assert [cell for cell in block.rows[0]] and "2.5" in str(block.rows[0])
+
+
+@pytest.mark.parametrize("value", ["1e9", "12px", "twelve"])
+def test_a_size_written_as_text_says_what_was_written_and_what_is_expected(tmp_path, value):
+    root = copy_project(tmp_path, cli=False)
+    (root / "handouts" / "sleep.yaml").write_text(MINI.replace("layout: maple-mountain", "layout: sized"))
+    (root / "layouts" / "sized.yaml").write_text(f"extends: maple-mountain\nstyles:\n  body:\n    size: {value}\n")
+    (p,) = build(root, ["sleep"], out_dir=root / "out").problems
+    assert (p.file, p.line, p.path) == ("layouts/sized.yaml", 4, "styles.body.size")
+    assert p.message == f"expected a number from 4 to 96, got '{value}', which YAML reads as text"
+    assert "1e9" in p.fix
