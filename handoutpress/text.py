@@ -2,7 +2,8 @@
 
 Markup an author may use in content text:
   **bold**   *italic*   [link text](https://example.org)   [@source-key]   [@a; @b]
-A backslash makes the next character literal (\\* \\[ \\\\). Every other character,
+A backslash before a markup character makes it literal (\\* \\[ \\] \\( \\) \\@ \\` \\\\); before any
+other character it is itself text (C:\\Users, \\u0041 print as written). Every other character,
 including < > & { }, is text and prints as written.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .model import Cite, Emph, Link, Strong, Text
 
 LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
+ESCAPABLE = frozenset("\\*[]()@`")  # what a backslash makes literal; before anything else it is text
 
 
 class MarkupError(ValueError):
@@ -43,7 +45,7 @@ def _parse(s: str, pos: int, closer: str | None):
 
     while pos < len(s):
         ch = s[pos]
-        if ch == "\\" and pos + 1 < len(s):
+        if ch == "\\" and pos + 1 < len(s) and s[pos + 1] in ESCAPABLE:
             buf.append(s[pos + 1])
             pos += 2
             continue

@@ -172,3 +172,19 @@ def test_a_size_written_as_text_says_what_was_written_and_what_is_expected(tmp_p
     assert (p.file, p.line, p.path) == ("layouts/sized.yaml", 4, "styles.body.size")
     assert p.message == f"expected a number from 4 to 96, got '{value}', which YAML reads as text"
     assert "1e9" in p.fix
+
+
+# ---------------------------------------------------------------- backslashes
+
+
+def test_a_backslash_escapes_markup_only_and_prints_before_anything_else(tmp_path):
+    import pdfplumber
+
+    root = copy_project(tmp_path, cli=False)
+    text = r"Type \u0041 in C:\Users\clinic, \*not bold\*, \[a bracket\] and a\\b."
+    (root / "handouts" / "sleep.yaml").write_text(MINI.replace("Regular sleep helps recovery.", json.dumps(text)))
+    report = build(root, ["sleep"], out_dir=root / "out")
+    assert report.problems == []
+    with pdfplumber.open(root / "out" / report.written[0]["path"]) as pdf:
+        printed = " ".join(pdf.pages[0].extract_text().split())
+    assert r"Type \u0041 in C:\Users\clinic, *not bold*, [a bracket] and a\b." in printed
