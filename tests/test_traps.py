@@ -188,3 +188,32 @@ def test_a_backslash_escapes_markup_only_and_prints_before_anything_else(tmp_pat
     with pdfplumber.open(root / "out" / report.written[0]["path"]) as pdf:
         printed = " ".join(pdf.pages[0].extract_text().split())
     assert r"Type \u0041 in C:\Users\clinic, *not bold*, [a bracket] and a\b." in printed
+
+
+# ---------------------------------------------------------------- names on the command line
+
+
+@pytest.fixture(scope="module")
+def cli_project(tmp_path_factory):
+    return copy_project(tmp_path_factory.mktemp("cli") / "project")
+
+
+@pytest.mark.parametrize("command", [["build"], ["check"], ["watch"], ["preview"], ["translation", "{name}", "es"]])
+def test_an_unknown_handout_is_a_usage_error_with_a_did_you_mean_everywhere(cli_project, command):
+    args = [a.format(name="benzodiazepine") for a in command] + (["benzodiazepine"] if len(command) == 1 else [])
+    result = run_cli(cli_project, *args, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert (f"publish.py {command[0]}: benzodiazepine: no such handout; did you mean 'benzodiazepines'? "
+            "known handouts (file names in handouts/ without .yaml): benzodiazepines, visit") in result.stderr
+    assert "Traceback" not in result.stderr and not (cli_project / "out").exists()
+
+
+@pytest.mark.parametrize("language, hint", [("EN", "did you mean 'en'? "), ("pt_br", "did you mean 'pt-BR'? "),
+                                            ("english", ""), ("es/../../x", "")])
+def test_translation_refuses_a_language_that_is_not_a_code(cli_project, language, hint):
+    result = run_cli(cli_project, "translation", "benzodiazepines", language, timeout=60)
+    assert result.returncode == 2
+    assert (f"publish.py translation: '{language}' is not a language code: {hint}write two lower-case letters, "
+            "optionally a dash and a region in capitals, e.g. es or pt-BR") in result.stderr
+    assert sorted(p.name for p in (cli_project / "handouts").glob("benzodiazepines.*.yaml")) == \
+           ["benzodiazepines.es.yaml"]
