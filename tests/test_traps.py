@@ -217,3 +217,27 @@ def test_translation_refuses_a_language_that_is_not_a_code(cli_project, language
             "optionally a dash and a region in capitals, e.g. es or pt-BR") in result.stderr
     assert sorted(p.name for p in (cli_project / "handouts").glob("benzodiazepines.*.yaml")) == \
            ["benzodiazepines.es.yaml"]
+
+
+# ---------------------------------------------------------------- a missing closing quote
+
+
+@pytest.mark.parametrize("opened, later", [
+    ('subtitle: "What to expect', '    layout: "maple-mountain"'),  # the next quote, lines later, closes it
+    ("subtitle: 'What to expect", "  - paragraph: 'Regular sleep helps recovery.'"),
+    ('subtitle: "What to expect', None),  # no quote later at all: the end of the file
+])
+def test_a_missing_closing_quote_is_reported_where_it_opened(tmp_path, opened, later):
+    from handoutpress.yamlio import load
+
+    text = MINI.replace('version: "1.0"', 'version: "1.0"\n' + opened)
+    if later:
+        text = text.replace(later.replace('"', "").replace("'", ""), later)
+    path = tmp_path / "sleep.yaml"
+    path.write_text(text)
+    with pytest.raises(PublishError) as info:
+        load(path, "handouts/sleep.yaml")
+    (p,) = info.value.problems
+    assert (p.file, p.line, p.column, p.code) == ("handouts/sleep.yaml", 4, 11, "yaml-syntax")
+    assert p.message.startswith("a quote opened here is not closed where the text ends (YAML then fails at line ")
+    assert p.fix == "add the closing quote at the end of this text"
