@@ -241,3 +241,35 @@ def test_a_missing_closing_quote_is_reported_where_it_opened(tmp_path, opened, l
     assert (p.file, p.line, p.column, p.code) == ("handouts/sleep.yaml", 4, 11, "yaml-syntax")
     assert p.message.startswith("a quote opened here is not closed where the text ends (YAML then fails at line ")
     assert p.fix == "add the closing quote at the end of this text"
+
+
+# ---------------------------------------------------------------- a list item swallowed into the one above
+
+
+SWALLOWED = """\
+  - list:
+      - Depression
+      - Anxiety disorders
+        - Insomnia
+        - Seizures
+"""
+
+
+def test_a_list_item_yaml_folds_into_the_item_above_is_a_warning_at_its_line(tmp_path):
+    root = copy_project(tmp_path, cli=False)
+    (root / "handouts" / "sleep.yaml").write_text(MINI.replace("body:\n", "body:\n" + SWALLOWED))
+    report = build(root, ["sleep"], out_dir=root / "out")
+    assert report.problems == [] and len(report.written) == 1  # a warning: the PDF is still published
+    found = [(w.file, w.line, w.column, w.path) for w in report.warnings if w.code == "list-item-swallowed"]
+    assert found == [("handouts/sleep.yaml", 12, 9, "body[0].list[1]"), ("handouts/sleep.yaml", 13, 9, "body[0].list[1]")]
+    (first, _) = [w for w in report.warnings if w.code == "list-item-swallowed"]
+    assert '"Anxiety disorders - Insomnia - Seizures"' in first.message and "indent the '- '" in first.fix
+
+
+def test_a_dash_inside_quoted_or_one_line_text_is_no_warning(tmp_path):
+    from handoutpress.check import swallowed_items
+
+    path = tmp_path / "sleep.yaml"
+    path.write_text(MINI.replace("body:\n", 'body:\n  - paragraph: "Take it\n      - or not"\n'
+                                            "  - paragraph: Take 10 - 20 mg.\n"))
+    assert swallowed_items(path, "handouts/sleep.yaml") == []
