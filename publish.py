@@ -124,6 +124,48 @@ def _add_designer_commands(commands) -> None:
     show.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
+USAGE_CODES = {"handout-unknown", "variant-unknown"}  # a name on the command line that does not exist
+
+
+def _exit_code(problems) -> int:
+    """1 for a content or layout error; 2 when every problem is a name the command line got wrong."""
+    if not problems:
+        return 0
+    return 2 if all(p.code in USAGE_CODES for p in problems) else 1
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def _check_handout_names(args, parser) -> None:
+    """An unknown handout name is a usage mistake (exit 2), told with a did-you-mean and the known names."""
+    from handoutpress.build import handout_files, select
+
+    names = getattr(args, "handouts", None) or ([args.handout] if getattr(args, "handout", None) else [])
+    _, unknown = select(ROOT, names)
+    if unknown:
+        known = [p.stem for p in handout_files(ROOT)]
+        getattr(args, "usage_parser", parser).error(
+            "; ".join(f"{name}: no such handout; {_did_you_mean(name, known)}" for name in unknown)
+            + f"known handouts (file names in handouts/ without .yaml): {', '.join(known) or 'none yet'}")
+
+
+def _check_language(args, parser) -> None:
+    import re
+
+    from handoutpress.content import LANG
+
+    if not re.fullmatch(LANG, args.language):
+        guess = args.language[:2].lower() + args.language[2:].upper().replace("_", "-")
+        hint = f"did you mean '{guess}'? " if re.fullmatch(LANG, guess) else ""
+        args.usage_parser.error(f"'{args.language}' is not a language code: {hint}write two lower-case letters, "
+                                "optionally a dash and a region in capitals, e.g. es or pt-BR")
+
+
 def _shown_path(path: Path) -> str:
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
@@ -176,7 +218,7 @@ def _designer_command(args, parser) -> int:
         problems = exc.problems
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
-    return 1 if problems else 0
+    return _exit_code(problems)
 
 
 def main(argv=None) -> int:
@@ -197,12 +239,14 @@ def main(argv=None) -> int:
                    help="handouts built at once in separate processes (default: the number of cores)")
     b.add_argument("--force", action="store_true",
                    help="rebuild everything, even outputs whose inputs have not changed since the last build")
+    b.set_defaults(usage_parser=b)
     t = commands.add_parser("translation", help="start a translation file for a handout",
                             description="Write handouts/<id>.<lang>.yaml listing every English text to translate "
                                         "(or print it, if the file exists). Translators fill in each text:.")
     t.add_argument("handout", metavar="HANDOUT", help="handout id")
     t.add_argument("language", metavar="LANG", help="language code, e.g. es")
     t.add_argument("--variant", metavar="NAME", default="", help="variant whose texts to list (default: patient)")
+    t.set_defaults(usage_parser=t)
     ch = commands.add_parser("check", help="check content and layouts before printing",
                              description="Check handouts, the clinic file and layouts: schema, citations, missing "
                                          "glyphs, reading level, page budgets, contrast, type sizes, clinic details, "
@@ -210,6 +254,7 @@ def main(argv=None) -> int:
     ch.add_argument("handouts", nargs="*", metavar="HANDOUT", help="handout ids or paths; default: all")
     ch.add_argument("--format", choices=("text", "json"), default="text", help="report format (default: text)")
     ch.add_argument("--strict", action="store_true", help="warnings fail the check too (exit 1)")
+    ch.set_defaults(usage_parser=ch)
     sc = commands.add_parser("schema", help="write the JSON Schemas and docs/reference.md",
                              description="Write schemas/*.schema.json (editor completion and validation for the "
                                          "YAML files) and docs/reference.md from the declarations in the code.")
@@ -230,6 +275,7 @@ def main(argv=None) -> int:
     w.add_argument("--out", metavar="DIR", type=Path, default=ROOT / "out", help="output folder (default: out/)")
     w.add_argument("--interval", metavar="S", type=float, default=0.3,
                    help="seconds between looks at the files (default: 0.3)")
+    w.set_defaults(usage_parser=w)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -242,6 +288,10 @@ def main(argv=None) -> int:
         if not 0 <= args.port <= 65535:
             parser.error("--port must be between 0 and 65535")
         return serve(args.out, args.port)
+    if args.command in ("build", "check", "watch", "preview", "translation"):
+        _check_handout_names(args, parser)
+    if args.command == "translation":
+        _check_language(args, parser)
     if args.command in ("preview", "specimen", "layout"):
         return _designer_command(args, parser)
     if args.command == "check":
@@ -273,7 +323,7 @@ def main(argv=None) -> int:
         except PublishError as exc:
             for problem in exc.problems:
                 print(f"error: {problem}", file=sys.stderr)
-            return 1
+            return _exit_code(exc.problems)
         if path.exists():
             print(text, end="")
             print(f"# {path.name} exists: the list above is printed, not written", file=sys.stderr)
@@ -310,7 +360,7 @@ def main(argv=None) -> int:
         print(f"error: {problem}", file=sys.stderr)
     if report.failed:
         print(f"not published: {', '.join(report.failed)} (earlier PDFs left as they were)", file=sys.stderr)
-    return 1 if report.problems else 0
+    return _exit_code(report.problems)
 
 
 def console() -> None:

@@ -226,7 +226,7 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
                   progress=None) -> HandoutResult:
     """Load, check and render every chosen variant of one handout file, with each PDF's catalog
     thumbnail (rendered here, so parallel builds render those in parallel too); writes nothing."""
-    from .check import uncited_sources
+    from .check import swallowed_items, uncited_sources
 
     caches = caches or Caches()
     result = HandoutResult()
@@ -244,7 +244,7 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         result.problems += exc.problems
         result.failed.append(shown)
         return result
-    result.warnings += uncited_sources(handout)
+    result.warnings += uncited_sources(handout) + swallowed_items(path, shown)
     # a variant that fails (page budget, stale translation...) is skipped; the others still publish
     for variant in chosen:
         if progress:

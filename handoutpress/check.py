@@ -149,6 +149,45 @@ def uncited_sources(handout) -> list[Problem]:
             for s in handout.sources if s.key not in cited]
 
 
+def swallowed_items(path: Path, shown: str) -> list[Problem]:
+    """A line starting with '- ' that YAML folded into the text above it: a list item indented wrongly.
+
+    Read from the source, since only the source knows where the lines broke (the file loaded already)."""
+    import yaml
+
+    from .yamlio import format_path
+
+    try:
+        text = path.read_text("utf-8")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []  # the loader has said what is wrong with the file
+    lines, out = text.splitlines(), []
+
+    def walk(node, at):
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, at + (key.value,))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, at + (i,))
+        elif node.style is None and node.end_mark.line > node.start_mark.line:  # plain text over several lines
+            for n in range(node.start_mark.line + 1, min(node.end_mark.line, len(lines) - 1) + 1):
+                stripped = lines[n].lstrip()
+                if stripped.startswith("- "):
+                    out.append(Problem(shown, n + 1, len(lines[n]) - len(stripped) + 1, format_path(at),
+                                       f"this line starts with '- ' but YAML reads it as part of the text above "
+                                       f"(\"{node.value[:60]}\"): a list item indented by a different amount is "
+                                       "swallowed into the item before it",
+                                       "indent the '- ' exactly like the items above it (for a nested list write "
+                                       "text: and items:); to keep the dash as text, put the whole text in quotes",
+                                       code="list-item-swallowed", severity="warning"))
+
+    if root is not None:
+        walk(root, ())
+    return out
+
+
 def variant_problems(resolved, today) -> tuple[list, object]:
     """Every check of one resolved variant that needs no rendering; and its reading level."""
     from .readability import reading_level
@@ -199,7 +238,7 @@ def run(root: Path, names: list[str] | None = None, today: _dt.date | None = Non
         except PublishError as exc:
             result.problems += exc.problems
             continue
-        result.problems += uncited_sources(handout)
+        result.problems += uncited_sources(handout) + swallowed_items(path, shown)
         for variant in handout.variants:
             key = (handout.id, variant.name)
             try:

@@ -104,7 +104,7 @@ HANDOUT = s.Obj(doc="A patient handout", fields={
     "title": s.Text(doc="The handout's title"),
     "subtitle": s.Text(doc="A one-line summary under the title", default=""),
     "language": s.Text(pattern=LANG, doc="Language code of the content", default="en"),
-    "version": s.Text(doc="Content version, e.g. 1.0"),
+    "version": s.Text(doc="Content version in quotes, e.g. \"1.0\"", quoted=True),
     "keywords": s.ListOf(item=s.Text(), doc="Keywords for the PDF metadata", default=[]),
     "url": HANDOUT_URL,
     "review": REVIEW,

@@ -22,6 +22,9 @@ MAX_BYTES = 1_000_000  # a logo mark is a few KB; anything this large is a mista
 FORBIDDEN = {"text", "tspan", "textPath", "image", "foreignObject"}
 
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+# <use> copies what it refers to, so 20 levels of two <use> each expand to a million shapes (svglib takes
+# half a minute): the elements after expansion are counted before svglib runs.
+MAX_ELEMENTS = 10_000  # a real mark has tens to a few hundred
 
 FIX = "export the mark as a plain one-colour SVG of paths and shapes (convert text to outlines)"
 
@@ -97,6 +100,33 @@ def _check_svg(path: Path) -> None:
             raise problem(path, node.sourceline, None, "",
                           f"the logo mark refers to another file or address ({href[:80]}); only #references "
                           "to its own parts are allowed", FIX)
+    _check_expansion(root, path)
+
+
+def _check_expansion(root, path: Path) -> None:
+    """Refuse a mark whose <use> references expand to over MAX_ELEMENTS elements (or refer in a circle)."""
+    ids = {node.get("id"): node for node in root.iter(etree.Element) if node.get("id")}
+    sizes: dict = {}  # element -> its element count with every <use> expanded
+
+    def size(node, chain: tuple) -> int:
+        if node in sizes:
+            return sizes[node]
+        if node in chain or len(chain) > 200:
+            raise problem(path, node.sourceline, None, "", "the logo mark's <use> references go round in a "
+                          "circle (or nest over 200 deep)", FIX, code="logo-use-loop")
+        total = 1
+        href = (node.get("href") or node.get(XLINK_HREF) or "").strip()
+        parts = [ids[href[1:]]] if etree.QName(node).localname == "use" and href[1:] in ids else []
+        for part in parts + list(node.iterchildren(etree.Element)):
+            total += size(part, chain + (node,))
+            if total > MAX_ELEMENTS:  # named at the part that tips it over: the <use> or the group it copies
+                raise problem(path, (node if parts and part is parts[0] else part).sourceline, None, "",
+                              f"the logo mark expands to over {MAX_ELEMENTS:,} shapes once its <use> references "
+                              "are copied out", "simplify the mark: " + FIX, code="logo-too-complex")
+        sizes[node] = total
+        return total
+
+    size(root, ())
 
 
 def _recolour(group: Group, colour: Color, path: Path) -> None:

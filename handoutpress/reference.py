@@ -29,6 +29,8 @@ def generated(root: Path) -> dict[Path, str]:
                       "do not edit by hand.", ""]
     for name, title, spec, defs in _documents():
         data = s.json_schema(spec, title, defs)
+        if name == "layout":  # any layout file may extend another and set a part: each is checked as partial
+            data = _nothing_required(data)
         files[root / "schemas" / f"{name}.schema.json"] = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         doc.append(s.reference(spec, title))
     doc.append("## Content blocks (under `body:`)\n")
@@ -36,3 +38,12 @@ def generated(root: Path) -> dict[Path, str]:
         doc.append(s.reference(spec, f"`{kind}`", spec.doc))
     files[root / "docs" / "reference.md"] = "\n".join(doc)
     return files
+
+
+def _nothing_required(schema):
+    """The schema without its "required" lists, as the loader checks one file of an extends: chain."""
+    if isinstance(schema, dict):
+        return {k: _nothing_required(v) for k, v in schema.items() if k != "required"}
+    if isinstance(schema, list):
+        return [_nothing_required(v) for v in schema]
+    return schema

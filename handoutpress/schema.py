@@ -55,10 +55,18 @@ class Text(Spec):
     pattern: str = ""
     nonempty: bool = True
     hint: str = ""
+    quoted: bool = False  # a number here is refused: "version: 2" and "version: 1.10" must be quoted
 
     def check(self, value, path, ck):
         if isinstance(value, (int, float)) and not isinstance(value, bool) and not self.choices:
-            value = str(value)  # "version: 1.2" is text to an author
+            written = getattr(ck.place, "written", {}).get(tuple(path))
+            if written is not None or self.quoted:  # YAML read it as a number: 1.10 -> 1.1, 010 -> 8
+                shown = written if written is not None else str(value)
+                lost = f" (YAML reads {shown} as the number {value})" if written is not None else ""
+                ck.add(path, f"expected text, got the number {shown}{lost}",
+                       f'put it in quotes: "{shown}"', "schema-type")
+                return None
+            value = str(value)  # "year: 2020" is text to an author, and nothing is lost
         if not isinstance(value, str):
             ck.add(path, f"expected text, got {_type_name(value)}", 'put the value in quotes', "schema-type")
             return None
@@ -76,7 +84,9 @@ class Text(Spec):
         if self.choices:
             out["enum"] = list(self.choices)
         if self.pattern:
-            out["pattern"] = self.pattern
+            out["pattern"] = f"^(?:{self.pattern})$"  # JSON Schema patterns match anywhere; check matches whole
+        elif self.nonempty and not self.choices:
+            out["pattern"] = r"\S"  # not empty, nor only spaces
         return out
 
     def describe(self):
@@ -91,8 +101,12 @@ class Number(Spec):
 
     def check(self, value, path, ck):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (self.integer and isinstance(value, float)):
-            ck.add(path, f"expected {'a whole number' if self.integer else 'a number'}, got {_type_name(value)}",
-                   "write a plain number", "schema-type")
+            expected = f"{'a whole number' if self.integer else 'a number'}{self._range()}"
+            got = f"'{value}', which YAML reads as text" if isinstance(value, str) else _type_name(value)
+            if isinstance(value, float):
+                got = f"{value}, which is not whole"
+            ck.add(path, f"expected {expected}, got {got}",
+                   "write a plain number such as 12 or 10.5 (no exponent such as 1e9, no unit)", "schema-type")
             return None
         if not math.isfinite(value):  # .inf and .nan pass every range test (nan < x is False)
             ck.add(path, f"{value} is not a finite number", "write a plain number", "schema-range")
@@ -101,6 +115,11 @@ class Number(Spec):
             ck.add(path, f"{value} is outside {self.minimum} to {self.maximum}", "choose a value in that range",
                    "schema-range")
         return value
+
+    def _range(self) -> str:
+        if self.minimum is not None and self.maximum is not None:
+            return f" from {self.minimum:g} to {self.maximum:g}"
+        return f" of at least {self.minimum:g}" if self.minimum is not None else ""
 
     def json(self):
         out = {"type": "integer" if self.integer else "number"}

@@ -1,8 +1,10 @@
 """`publish.py serve`: the catalog and its PDFs over http on this computer only (127.0.0.1).
 
 Read-only: GET and HEAD of files under out/; no directory listings, no dot files (the atomic
-writer's temporary files), nothing outside out/ (symlinks included). Responses say no-cache so a
-rebuilt PDF shows at the next click.
+writer's temporary files), nothing outside out/ (symlinks included). The path is URL-decoded once
+and the file it resolves to is the one opened (no second decoding). Responses say no-cache so a
+rebuilt PDF shows at the next click. Each connection has REQUEST_TIMEOUT seconds per request and
+at most MAX_CONNECTIONS are served at once (more are closed), so idle sockets cannot pile up.
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+REQUEST_TIMEOUT = 10  # seconds a connection may take to send a request (or stay idle between two)
+MAX_CONNECTIONS = 32  # connections (one thread each) served at once; one person's browser needs a few
 TYPES = {".pdf": "application/pdf", ".png": "image/png", ".html": "text/html; charset=utf-8",
          ".json": "application/json", ".txt": "text/plain; charset=utf-8", "": "application/octet-stream"}
 
@@ -25,6 +29,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     """Serves files from `directory`, never a listing, never a path that leaves it."""
 
     extensions_map = TYPES
+    timeout = REQUEST_TIMEOUT  # StreamRequestHandler sets it on the socket: an idle client is closed
+
     def version_string(self) -> str:
         return "handoutpress"
 
@@ -33,8 +39,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if path is None:
             self.send_error(404, "Not found")
             return None
-        self.path = "/" + path.relative_to(self._root()).as_posix()  # what SimpleHTTPRequestHandler then opens
+        self._file = path
         return super().send_head()
+
+    def translate_path(self, path):
+        # The file _resolve chose: decoding the path a second time (evil%2573 -> evils) could name another.
+        return os.fspath(getattr(self, "_file", Path(self.directory) / ".none"))
 
     def _root(self) -> Path:
         return Path(self.directory).resolve()
@@ -50,8 +60,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             path = path / "index.html"
         try:
             path = path.resolve(strict=True)
-            path.relative_to(root)
+            inside = path.relative_to(root).parts
         except (OSError, ValueError, RuntimeError):
+            return None  # missing, a link loop, or a link that leaves out/
+        if any(p.startswith(".") for p in inside):  # a link inside out/ to a dot file is still a dot file
             return None
         return path if path.is_file() else None
 
@@ -68,11 +80,36 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         sys.stderr.write(f"{self.log_date_time_string()}  {format % args}\n")
 
 
+class Server(http.server.ThreadingHTTPServer):
+    """One thread per connection, at most MAX_CONNECTIONS at once: the next one is closed straight away."""
+
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, *args, **kwargs):
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address):
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)  # full: refusing costs no thread
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+
 def make_server(out_dir: Path, port: int = DEFAULT_PORT) -> http.server.ThreadingHTTPServer:
     """A server for out_dir on 127.0.0.1:port (0: any free port), not yet serving."""
-    server = http.server.ThreadingHTTPServer((HOST, port), partial(Handler, directory=os.fspath(out_dir)))
-    server.daemon_threads = True
-    return server
+    return Server((HOST, port), partial(Handler, directory=os.fspath(out_dir)))
 
 
 def url_of(server) -> str:

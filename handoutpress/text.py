@@ -2,7 +2,8 @@
 
 Markup an author may use in content text:
   **bold**   *italic*   [link text](https://example.org)   [@source-key]   [@a; @b]
-A backslash makes the next character literal (\\* \\[ \\\\). Every other character,
+A backslash before a markup character makes it literal (\\* \\[ \\] \\( \\) \\@ \\` \\\\); before any
+other character it is itself text (C:\\Users, \\u0041 print as written). Every other character,
 including < > & { }, is text and prints as written.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .model import Cite, Emph, Link, Strong, Text
 
 LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
+ESCAPABLE = frozenset("\\*[]()@`")  # what a backslash makes literal; before anything else it is text
 
 
 class MarkupError(ValueError):
@@ -43,7 +45,7 @@ def _parse(s: str, pos: int, closer: str | None):
 
     while pos < len(s):
         ch = s[pos]
-        if ch == "\\" and pos + 1 < len(s):
+        if ch == "\\" and pos + 1 < len(s) and s[pos + 1] in ESCAPABLE:
             buf.append(s[pos + 1])
             pos += 2
             continue
@@ -161,6 +163,9 @@ MAX_PRODUCT = 10_000  # items a * may produce
 MAX_ARGUMENT = 100_000  # largest whole number passed to a function (the sandbox's own range() limit)
 _WIDE = re.compile(r"%[-#0 +]*(\*|\d{5,})|%[-#0 +]*\d*\.(\*|\d{5,})")  # printf widths of 10000 and more
 _PADDING = {"format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs"}  # str methods that pad
+# Any text or list a template builds (replace, join, +, ~, a filter's result) is capped, its size worked out
+# before the call where it can be ('x' * 9999).replace('', 'y' * 9999) would be 100 million characters).
+MAX_VALUE = 10_000
 
 
 def template_env():
@@ -172,9 +177,11 @@ def template_env():
         class Sandbox(ImmutableSandboxedEnvironment):
             """No Python internals, no changing values, no str.format, and no 'x' * 10**10 or 10**10**10."""
 
-            intercepted_binops = frozenset({"*", "**", "%"})
+            intercepted_binops = frozenset({"*", "**", "%", "+"})
 
             def call_binop(self, context, operator, left, right):
+                if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+                    _check_size(len(left) + len(right))
                 if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
                     raise SecurityError(f"the power {right} is too large")
                 if operator == "*":
@@ -183,7 +190,7 @@ def template_env():
                             raise SecurityError(f"repeating a value {n} times makes it too long")
                 if operator == "%" and isinstance(left, str) and _WIDE.search(left):
                     raise SecurityError("a % format with a width of 10000 or more")
-                return super().call_binop(context, operator, left, right)
+                return _sized(super().call_binop(context, operator, left, right))
 
             def wrap_str_format(self, value):
                 return None  # str.format and format_map are refused below, not sandboxed
@@ -198,7 +205,8 @@ def template_env():
                 for arg in (*args, *kwargs.values()):
                     if isinstance(arg, int) and not isinstance(arg, bool) and abs(arg) > MAX_ARGUMENT:
                         raise SecurityError(f"the number {arg} is too large")
-                return super().call(__context, __obj, *args, **kwargs)
+                _check_size(_str_method_size(__obj, args, kwargs))
+                return _sized(super().call(__context, __obj, *args, **kwargs))
 
             def _parse(self, source, name, filename):
                 from jinja2 import TemplateSyntaxError, nodes
@@ -210,9 +218,13 @@ def template_env():
                                                   loop.lineno, name, filename)
                     loop.iter = nodes.Call(nodes.EnvironmentAttribute("budget"), [loop.iter], [], None, None,
                                            lineno=loop.iter.lineno)
+                for concat in tree.find_all(nodes.Concat):  # a ~ b ~ c: sized before it is joined
+                    concat.nodes = [nodes.Call(nodes.EnvironmentAttribute("concat_size"), [nodes.List(concat.nodes)],
+                                               [], None, None, lineno=concat.lineno)]
                 return tree
 
             budget = staticmethod(_budgeted)
+            concat_size = staticmethod(_concat_size)
 
         _ENV = Sandbox(autoescape=False, undefined=StrictUndefined)
         for name in ("center", "indent", "format"):  # filters that pad to a width, or format with %
@@ -262,6 +274,43 @@ def _budgeted(iterable):
         yield item
 
 
+def _check_size(size: int) -> None:
+    from jinja2.sandbox import SecurityError
+
+    if size > MAX_VALUE:
+        raise SecurityError(f"it builds a text or list of {size:,} characters or items, over {MAX_VALUE:,}")
+
+
+def _sized(value):
+    if isinstance(value, (str, list, tuple)):
+        _check_size(len(value))
+    return value
+
+
+def _str_method_size(method, args, kwargs) -> int:
+    """The length of what a str method that grows text will return, worked out before it runs (0: others)."""
+    text, name = getattr(method, "__self__", None), getattr(method, "__name__", "")
+    if not isinstance(text, str):
+        return 0
+    if name == "replace" and len(args) >= 2 and all(isinstance(a, str) for a in args[:2]):
+        old, new = args[:2]
+        times = text.count(old) if old else len(text) + 1
+        if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
+            times = min(times, args[2])
+        return len(text) + times * (len(new) - len(old))
+    if name == "join" and args and isinstance(args[0], (list, tuple, str)):
+        parts = args[0]
+        return sum(len(p) for p in parts if isinstance(p, str)) + len(text) * max(len(parts) - 1, 0)
+    return 0
+
+
+def _concat_size(parts: list) -> str:
+    """a ~ b ~ c, refused before joining when the result would be over MAX_VALUE characters."""
+    texts = [p if isinstance(p, str) else str(p) for p in parts]
+    _check_size(sum(map(len, texts)))
+    return "".join(texts)
+
+
 def _costed(f):
     """A filter that pays for the size of what it works on (sorting 10000 items costs 10000 steps)."""
     import functools
@@ -269,6 +318,9 @@ def _costed(f):
     @functools.wraps(f)
     def costed(*args, **kwargs):
         _spend(1 + max((len(a) for a in args if isinstance(a, (str, list, tuple, dict))), default=0))
-        return f(*args, **kwargs)
+        if f.__name__ == "do_join":  # its size before it is built: every item is text by then
+            items = next((a for a in args if isinstance(a, (list, tuple))), ())
+            _check_size(sum(len(str(i)) for i in items))
+        return _sized(f(*args, **kwargs))
 
     return costed

@@ -35,6 +35,7 @@ class Doc:
     file: str
     data: object
     marks: dict = field(default_factory=dict)  # path tuple -> (line, column), 1-based
+    written: dict = field(default_factory=dict)  # path -> the text of a number YAML reads differently (1.10 -> 1.1)
 
     def where(self, path: Path_) -> tuple[int | None, int | None]:
         """The line and column of the value at path, or of its nearest parent."""
@@ -88,6 +89,8 @@ def _convert(doc: Doc, node, path: Path_, problems: list[Problem]):
         value = node.value
     finally:
         _SCALARS.constructed_objects.clear()  # the shared constructor must not keep nodes alive
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and str(value) != node.value:
+        doc.written[path] = node.value  # where text is expected, the author meant what they typed
     return value
 
 
@@ -130,6 +133,10 @@ def load(path: Path | str, display: str | None = None) -> Doc:
         if "nesting depth" in what:  # LibYAML's own limit (1000 levels), met while it scans ahead of ours
             raise PublishError(Problem(name, line, col, "", f"lists and mappings are nested more than {MAX_DEPTH} deep",
                                        "flatten the structure", code="yaml-too-deep"))
+        if opened := _unclosed_quote(path, exc):
+            raise PublishError(Problem(name, *opened, "", "a quote opened here is not closed where the text ends "
+                                       f"(YAML then fails at line {line}: {what})",
+                                       "add the closing quote at the end of this text", code="yaml-syntax"))
         raise PublishError(Problem(name, line, col, "", f"YAML syntax error: {what}",
                                    "check indentation, colons and quotes on this line", code="yaml-syntax"))
     except yaml.reader.ReaderError as exc:
@@ -147,6 +154,30 @@ def load(path: Path | str, display: str | None = None) -> Doc:
     if problems:
         raise PublishError(problems)
     return doc
+
+
+def _unclosed_quote(path: Path, exc) -> tuple[int, int] | None:
+    """Where the quote that caused a syntax error opened (1-based line, column), or None.
+
+    A missing closing quote makes YAML read on until the next quote, lines later, and fail there:
+    the mistake is at the quoted text that runs over several lines and ends where the error is."""
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark:  # never closed at all
+        return exc.context_mark.line + 1, exc.context_mark.column + 1
+    at = exc.problem_mark
+    if at is None:
+        return None
+    last = None
+    try:
+        for token in yaml.scan(path.read_text("utf-8"), Loader=yaml.SafeLoader):
+            if token.start_mark.index >= at.index:
+                break
+            if isinstance(token, yaml.ScalarToken) and not token.plain:
+                last = token
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        pass  # the scan stops at the same error; the tokens before it are what counts
+    if last and last.start_mark.line < last.end_mark.line == at.line:
+        return last.start_mark.line + 1, last.start_mark.column + 1
+    return None
 
 
 def _reader_problem(path: Path, name: str, exc) -> Problem:

@@ -213,18 +213,19 @@ def test_build_help_lists_its_options(cli_root):
         assert word in result.stdout
 
 
-def test_unknown_handout_name_exits_1_with_a_clear_message(cli_root):
+def test_unknown_handout_name_is_a_usage_error_with_the_known_names(cli_root):
     result = run_cli(cli_root, "build", "nosuch")
-    assert result.returncode == 1
-    assert "error: nosuch: no such handout; give a handout id" in result.stderr
+    assert result.returncode == 2
+    assert "publish.py build: nosuch: no such handout; known handouts (file names in handouts/ without .yaml): " \
+           "benzodiazepines" in result.stderr
     assert "Traceback" not in result.stderr
     assert "wrote " not in result.stdout
     assert not list(cli_root.glob("out/**/*.pdf"))
 
 
-def test_unknown_variant_exits_1_naming_the_variants(cli_root):
+def test_unknown_variant_is_a_usage_error_naming_the_variants(cli_root):
     result = run_cli(cli_root, "build", "benzodiazepines", "--variant", "nosuch")
-    assert result.returncode == 1
+    assert result.returncode == 2
     assert "no variant named nosuch" in result.stderr and "patient" in result.stderr
     assert "large-print" in result.stderr and "Traceback" not in result.stderr
 

@@ -179,6 +179,59 @@ def test_serve_stops_cleanly_on_ctrl_c(out_dir, tmp_path):
     assert "Traceback" not in (tmp_path / "serve.log").read_text()
 
 
+def test_serve_decodes_once_and_never_leaves_the_folder(tmp_path):
+    """evil%73 (a file) and evils (a link outside): /evil%2573 is the file, decoded once, never the link;
+    %252e is a literal name, not a dot file; links out of the folder or to a dot file give 404."""
+    folder, outside = tmp_path / "out", tmp_path / "secret"
+    folder.mkdir()
+    outside.mkdir()
+    (outside / "passwd.txt").write_text("secret")
+    (folder / "evil%73").write_text("the file")
+    (folder / "evils").symlink_to(outside / "passwd.txt")
+    (folder / "away").symlink_to(outside, target_is_directory=True)
+    (folder / ".hidden.txt").write_text("hidden")
+    (folder / "shown.txt").symlink_to(folder / ".hidden.txt")
+    (folder / ".dot").mkdir()
+    (folder / ".dot" / "x.txt").write_text("hidden")
+    served = Served(folder, tmp_path / "serve.log")
+    try:
+        assert _get(served.url + "evil%2573")[::2] == (200, b"the file")
+        for path in ("evils", "evil%73", "away/passwd.txt", "shown.txt", "%2ehidden.txt", "%252ehidden.txt",
+                     ".dot/x.txt", "%2edot/x.txt", "%252edot%252fx.txt", "%2Edot%2Fx.txt"):
+            assert _get(served.url + path)[0] == 404, path
+    finally:
+        served.stop()
+
+
+def test_serve_closes_idle_connections_and_caps_them(tmp_path, monkeypatch):
+    """A client that connects and says nothing is closed after the request timeout; connections past
+    the cap are closed at once, and the server still answers when they are gone."""
+    import socket
+    import threading
+
+    from handoutpress import serve
+
+    monkeypatch.setattr(serve.Handler, "timeout", 0.5)
+    monkeypatch.setattr(serve, "MAX_CONNECTIONS", 2)
+    (tmp_path / "a.txt").write_text("a")
+    server = serve.make_server(tmp_path, 0)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    port = server.server_address[1]
+    try:
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(2)]
+        extra = socket.create_connection(("127.0.0.1", port), timeout=30)
+        assert extra.recv(1) == b""  # over the cap: closed straight away
+        for sock in idle:
+            assert sock.recv(1) == b""  # idle: closed by the server (the 30 s guard would raise instead)
+            sock.close()
+        extra.close()
+        assert _get(f"http://127.0.0.1:{port}/a.txt")[::2] == (200, b"a")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_serve_usage_errors(tmp_path):
     run = [sys.executable, str(ROOT / "publish.py"), "serve"]
     missing = subprocess.run(run + ["--out", str(tmp_path / "nope"), "--port", "0"], capture_output=True, text=True,

@@ -54,12 +54,12 @@ def test_preview_command_prints_every_path_of_every_variant(tmp_path):
         assert str(folder / "page-1.png") in printed
 
 
-def test_preview_of_an_unknown_handout_or_variant_is_exit_1(tmp_path):
+def test_preview_of_an_unknown_handout_or_variant_is_a_usage_error(tmp_path):
     run = run_cli(ROOT, "preview", "benzodiazepine", "--out", str(tmp_path))
-    assert run.returncode == 1
-    assert "error: benzodiazepine: no such handout" in run.stderr and "benzodiazepines" in run.stderr
+    assert run.returncode == 2
+    assert "benzodiazepine: no such handout; did you mean 'benzodiazepines'?" in run.stderr
     run = run_cli(ROOT, "preview", HANDOUT, "--variant", "large_print", "--out", str(tmp_path))
-    assert run.returncode == 1
+    assert run.returncode == 2
     assert re.search(r"error: handouts/benzodiazepines\.yaml: variants: no variant named large_print; use one of: "
                      r"patient, large-print", run.stderr), run.stderr
     assert not any(tmp_path.iterdir())

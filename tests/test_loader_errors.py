@@ -57,7 +57,7 @@ CASES = [
     Case("wrong-type-body", "handouts/mini.yaml", MINI_BODY, "body: 3\n", at="body: 3", col_at="3", path="body",
          message="expected a list, got a whole number", create={"handouts/mini.yaml": MINI}, handouts=("mini",)),
     Case("wrong-type-max-pages", V, "max_pages: 3", "max_pages: three", at="max_pages: three", col_at="three",
-         path="variants.patient.max_pages", message="expected a whole number, got text"),
+         path="variants.patient.max_pages", message="got 'three', which YAML reads as text"),
     Case("unknown-key", V, "subtitle: What", "subtitel: What", at="subtitel:", col_at="What",
          path="subtitel", message="unknown key 'subtitel'", fix="did you mean 'subtitle'?"),
     Case("unknown-key-in-block", V, "heading: In an emergency", "headng: In an emergency", at="headng:",

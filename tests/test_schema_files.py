@@ -58,3 +58,42 @@ def test_reference_documents_every_block_kind_and_layout_style():
         assert f"## `{kind}`" in text
     for key in ("styles.body.size", "title_band.logo", "variants.<name>.max_pages", "texts[].source"):
         assert f"`{key}`" in text
+
+
+def _schema_kind(rel: str) -> str:
+    if rel.startswith("layouts/"):
+        return "layout"
+    if rel == "handouts/clinic.yaml":
+        return "clinic"
+    return "translation" if rel.count(".") == 2 else "handout"
+
+
+def _fixture_files():
+    from test_check import FIXTURES, _expected
+
+    for case in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        expected = set() if case.name.startswith("_") else _expected(case)
+        for path in sorted(case.rglob("*.yaml")):
+            rel = path.relative_to(case).as_posix()
+            yield pytest.param(path, rel, {code for code, file, _ in expected if file == rel},
+                               id=f"{case.name}/{rel}")
+
+
+@pytest.mark.parametrize("path, rel, codes", list(_fixture_files()))
+def test_the_editor_and_check_agree_on_every_check_fixture(path, rel, codes):
+    """A file check rejects for a schema reason (schema-*) the JSON Schema rejects too; a file check finds
+    nothing wrong with validates. Files YAML itself refuses (syntax, tags, aliases) no editor schema sees."""
+    from handoutpress.errors import PublishError
+
+    try:
+        data = _plain(load(path).data)
+    except PublishError:
+        return
+    validator = jsonschema.Draft202012Validator(json.loads((ROOT / "schemas" / f"{_schema_kind(rel)}.schema.json")
+                                                           .read_text()),
+                                                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    errors = [e.message for e in validator.iter_errors(data)]
+    if any(code.startswith("schema-") for code in codes):
+        assert errors, f"check reports {sorted(codes)}, the JSON Schema accepts the file"
+    elif not codes:
+        assert errors == [], "check accepts the file, the JSON Schema does not"
