@@ -109,8 +109,8 @@ def word_problems(uses: list[WordUse], variant_name: str, translated_from: str =
         else:
             out.append(Problem(p.file, p.line, p.column, p.path,
                                f"{where}'{use.written}' may not be an everyday word for this reader; say {says}",
-                               f"rewrite it, or, for approved word-for-word text, add '{e.term}' to "
-                               "accepted_words", code="plain-word", severity="warning"))
+                               f"rewrite it, or add '{e.term}' to accepted_words if the text is approved word "
+                               "for word", code="plain-word", severity="warning"))
     return out
 
 

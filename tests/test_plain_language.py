@@ -243,3 +243,21 @@ def test_the_report_shows_every_variant_with_its_figures(checked):
     in_english_file = [p for p in result.problems if p.code == "plain-word" and p.file == "handouts/benzodiazepines.yaml"
                        and p.line < 180]
     assert [p.message.split(":")[0] for p in in_english_file] == ["in the es translation of this block"]
+
+
+def test_the_catalog_shows_each_variants_reading_level():
+    from handoutpress.catalog import catalog_html
+
+    entries = [{"handout": "h", "variant": "family", "audience": "family", "language": "en", "status": "draft",
+                "path": "h/a.pdf", "pages": 2, "bytes": 2048, "title": "A",
+                "reading": {"fk_grade": 4.1, "smog": 8.1, "max_grade": 8}},
+               {"handout": "h", "variant": "es", "audience": "patient", "language": "es", "status": "draft",
+                "path": "h/b.pdf", "pages": 5, "bytes": 2048, "title": "B",
+                "reading": {"szigriszt_pazos": 54.2, "inflesz": "somewhat difficult", "fernandez_huerta": 67.6,
+                            "min_inflesz": 55}},
+               {"handout": "h", "variant": "x", "audience": "patient", "language": "fr", "status": "draft",
+                "path": "h/c.pdf", "pages": 1, "bytes": 2048, "title": "C", "reading": None}]
+    html = catalog_html({"outputs": entries})
+    assert "Reading level: grade 4.1 (Flesch-Kincaid), SMOG 8.1" in html
+    assert "Reading level: INFLESZ 54.2, somewhat difficult (Szigriszt-Pazos)" in html
+    assert html.count("Reading level:") == 2  # an unscored variant shows none
