@@ -67,7 +67,8 @@ LANG = {
                             "notas", "antecedentes", "sección"},
         "tool": re.compile(r"\b(lista de control|lista de verificación|diario|registro|preguntas para)\b|☐", re.I),
         "defined": (r"\b{t}\s+(es|son)\s+(\w+mente\s+)?(un|una|el|la|los|las|cuando|lo)\b",
-                    r"\b{t}\s+(significa|significan)\b", r"\b{t}\s+se\s+(llama|llaman|conoce|conocen)\b", r"\b{t}\s*\(", r"\b(llama|llaman|llamado|llamada|"
+                    r"\b{t}\s+(significa|significan)\b", r"\b{t}\s+se\s+(llama|llaman|conoce|conocen)\b",
+                    r"\b{t}\s*\(", r"\b(llama|llaman|llamado|llamada|"
                     r"conoce como|conocen como|conocido como|conocida como|es decir|esto es)\s+(\w+\s+)?{t}\b",
                     r"\b{t},\s+(que|o sea|es decir)\b"),
     },
@@ -173,6 +174,39 @@ def _has_strong(inline) -> bool:
 
 
 # ---- the items -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Material:
+    """What the item rules read from one resolved variant, gathered once."""
+
+    lang: dict
+    blocks: list  # every block and list item, in reading order
+    sentences: list  # (sentence, place) of paragraphs and list items
+    sections: list
+    boxes: list
+    tables: list
+    lists: list
+    texts: list  # (place, text) of everything a reader sees, headings and cells too
+    very_short: bool  # PEMAT: two paragraphs or fewer (and, here, no headings)
+    first: object  # the variant's place: where a finding about the whole material is reported
+    chunks: list  # (words, place) per heading or box
+    tool: bool  # fillable fields for the reader or staff
+
+
+def material(resolved, language: str, split) -> Material:
+    blocks = list(walk_blocks(_blocks(resolved)))
+    sections = [b for b in blocks if isinstance(b, Section)]
+    paragraphs = sum(1 for b in blocks if isinstance(b, Paragraph))
+    variant = resolved.variant
+    return Material(
+        lang=LANG.get(language.split("-")[0], LANG["en"]), blocks=blocks, sentences=list(_sentences(resolved, split)),
+        sections=sections, boxes=[b for b in blocks if isinstance(b, Callout)],
+        tables=[b for b in blocks if isinstance(b, Table)], lists=[b for b in blocks if isinstance(b, BulletList)],
+        texts=[(b.place, plain(t)) for b in blocks for t in block_texts(b)],
+        very_short=paragraphs <= VERY_SHORT_PARAGRAPHS and not sections,
+        first=variant.place if variant else None, chunks=_chunks(resolved.blocks),
+        tool=bool(variant is not None and variant.appointment_fields))
+
+
 def assess(resolved, language: str, word_uses=(), terms=(), split=None) -> Pemat:
     """Score the machine-checkable PEMAT-P items of one resolved variant.
 
@@ -180,123 +214,123 @@ def assess(resolved, language: str, word_uses=(), terms=(), split=None) -> Pemat
     make it everyday); terms: (term, pattern) of medical terms to define; split: the sentence splitter."""
     from .readability import split_sentences
 
-    lang = LANG.get(language.split("-")[0], LANG["en"])
-    split = split or split_sentences
-    blocks = list(walk_blocks(_blocks(resolved)))
-    sentences = list(_sentences(resolved, split))
-    paragraphs = sum(1 for b in blocks if isinstance(b, Paragraph))
-    sections = [b for b in blocks if isinstance(b, Section)]
-    boxes = [b for b in blocks if isinstance(b, Callout)]
-    tables = [b for b in blocks if isinstance(b, Table)]
-    lists = [b for b in blocks if isinstance(b, BulletList)]
-    very_short = paragraphs <= VERY_SHORT_PARAGRAPHS and not sections
-    everything = [(b.place, plain(t)) for b in blocks for t in block_texts(b)]
-    first = resolved.variant.place if resolved.variant else None
-    items = [Item(1, "reviewer"), Item(2, "reviewer")]
+    m = material(resolved, language, split or split_sentences)
+    items = ([Item(1, "reviewer"), Item(2, "reviewer"), everyday_language(word_uses), terms_defined(m, terms),
+              active_voice(m), numbers(m), no_calculations(m)] + sections_items(m) + visual_items(m) + action_items(m))
+    return Pemat(tuple(sorted(items, key=lambda i: i.number)))
 
-    # 3 everyday language: no listed jargon
-    if word_uses:
-        names = list(dict.fromkeys(u.entry.term for u in word_uses))
-        items.append(Item(3, "disagree", f"{len(names)} listed term{'s' * (len(names) != 1)}: "
-                                         + ", ".join(names[:6]) + (", ..." if len(names) > 6 else ""),
-                          word_uses[0].place))
-    else:
-        items.append(Item(3, "agree"))
 
-    # 4 medical terms defined where first used (that sentence or the next)
+def everyday_language(word_uses) -> Item:
+    """3: no listed jargon."""
+    if not word_uses:
+        return Item(3, "agree")
+    names = list(dict.fromkeys(u.entry.term for u in word_uses))
+    return Item(3, "disagree", f"{len(names)} listed term{'s' * (len(names) != 1)}: " + ", ".join(names[:6])
+                + (", ..." if len(names) > 6 else ""), word_uses[0].place)
+
+
+def terms_defined(m: Material, terms) -> Item:
+    """4: each listed medical term defined where first used (that sentence or the next)."""
     undefined, used = [], 0
     for term, pattern in terms:
-        at = next((i for i, (s, _) in enumerate(sentences) if pattern.search(s)), None)
+        at = next((i for i, (s, _) in enumerate(m.sentences) if pattern.search(s)), None)
         if at is None:
             continue
         used += 1
         t = pattern.pattern.removeprefix(r"(?<![\w-])").removesuffix(r"(?![\w-])")
-        near = " ".join(s for s, _ in sentences[at:at + 2])
-        if not any(re.search(d.format(t=t), near, re.I) for d in lang["defined"]):
-            undefined.append((term, sentences[at][1]))
+        near = " ".join(s for s, _ in m.sentences[at:at + 2])
+        if not any(re.search(d.format(t=t), near, re.I) for d in m.lang["defined"]):
+            undefined.append((term, m.sentences[at][1]))
     if not used:
-        items.append(Item(4, "n/a", "no medical term from the list is used"))
-    elif undefined:
-        items.append(Item(4, "disagree", "not defined where first used: " + ", ".join(t for t, _ in undefined),
-                          undefined[0][1]))
+        return Item(4, "n/a", "no medical term from the list is used")
+    if undefined:
+        return Item(4, "disagree", "not defined where first used: " + ", ".join(t for t, _ in undefined),
+                    undefined[0][1])
+    return Item(4, "agree")
+
+
+def active_voice(m: Material) -> Item:
+    """5: at most MAX_PASSIVE_SHARE of the sentences passive."""
+    passive = [(s, p) for s, p in m.sentences if m.lang["passive"].search(s)]
+    if m.sentences and len(passive) > MAX_PASSIVE_SHARE * len(m.sentences):
+        return Item(5, "disagree", f"{len(passive)} of {len(m.sentences)} sentences in the passive voice, "
+                                   f"e.g. \"{passive[0][0][:60]}\"", passive[0][1])
+    return Item(5, "agree")
+
+
+def numbers(m: Material) -> Item:
+    """6: a person judges whether numbers are clear; without numbers it does not apply."""
+    return Item(6, "reviewer") if any(re.search(r"\d", t) for _, t in m.texts) else Item(6, "n/a", "no numbers")
+
+
+def _calculation(m: Material):
+    return next((p for p, t in m.texts if m.lang["calculation"].search(t)), None)
+
+
+def no_calculations(m: Material) -> Item:
+    """7: the reader is not asked to calculate."""
+    at = _calculation(m)
+    return Item(7, "disagree", "asks the reader to calculate", at) if at else Item(7, "agree")
+
+
+def sections_items(m: Material) -> list[Item]:
+    """8 short sections, 9 informative headers, 10 (a reviewer), 11 a summary, 12 visual cues."""
+    out = [Item(10, "reviewer")]
+    cued = m.lists or m.boxes or any(_has_strong(t) for b in m.blocks for t in block_texts(b))
+    out.append(Item(12, "agree") if cued else Item(12, "disagree", "no bullets, boxes or bold", m.first))
+    if m.very_short:
+        return out + [Item(n, "n/a", "very short material") for n in (8, 9, 11)]
+    long = [(n, p) for n, p in m.chunks if n > MAX_CHUNK_WORDS]
+    out.append(Item(8, "disagree", f"{long[0][0]} words under one heading (at most {MAX_CHUNK_WORDS})",
+                    long[0][1] or m.first) if long else Item(8, "agree"))
+    generic = [s for s in m.sections if plain(s.heading).strip().lower().rstrip(":") in m.lang["generic_heading"]]
+    if not m.sections:
+        out.append(Item(9, "disagree", "no section headings", m.first))
+    elif generic:
+        out.append(Item(9, "disagree", f"heading \"{plain(generic[0].heading)}\" says nothing about its text",
+                        generic[0].place))
     else:
-        items.append(Item(4, "agree"))
+        out.append(Item(9, "agree"))
+    summary = [b for b in m.sections + m.boxes if m.lang["summary"].search(plain(b.heading))]
+    out.append(Item(11, "agree") if summary else
+               Item(11, "disagree", "no section or box headed as a summary (e.g. \"Key points\")", m.first))
+    return out
 
-    # 5 active voice
-    passive = [(s, p) for s, p in sentences if lang["passive"].search(s)]
-    if sentences and len(passive) > MAX_PASSIVE_SHARE * len(sentences):
-        items.append(Item(5, "disagree", f"{len(passive)} of {len(sentences)} sentences in the passive voice, "
-                                         f"e.g. \"{passive[0][0][:60]}\"", passive[0][1]))
-    else:
-        items.append(Item(5, "agree"))
 
-    # 6 numbers clear: a person judges; without numbers it does not apply
-    items.append(Item(6, "reviewer") if any(re.search(r"\d", t) for _, t in everything) else
-                 Item(6, "n/a", "no numbers"))
-
-    # 7 no calculations
-    calc = next(((p, t) for p, t in everything if lang["calculation"].search(t)), None)
-    items.append(Item(7, "disagree", "asks the reader to calculate", calc[0]) if calc else Item(7, "agree"))
-
-    # 8 short sections, 9 informative headers, 11 a summary (not applicable to very short material)
-    if very_short:
-        items += [Item(n, "n/a", "very short material") for n in (8, 9)]
-    else:
-        long = [(n, p) for n, p in _chunks(resolved.blocks) if n > MAX_CHUNK_WORDS]
-        items.append(Item(8, "disagree", f"{long[0][0]} words under one heading (at most {MAX_CHUNK_WORDS})",
-                          long[0][1] or first) if long else Item(8, "agree"))
-        generic = [s for s in sections if plain(s.heading).strip().lower().rstrip(":") in lang["generic_heading"]]
-        if not sections:
-            items.append(Item(9, "disagree", "no section headings", first))
-        elif generic:
-            items.append(Item(9, "disagree", f"heading \"{plain(generic[0].heading)}\" says nothing about its text",
-                              generic[0].place))
-        else:
-            items.append(Item(9, "agree"))
-    items.append(Item(10, "reviewer"))
-    if very_short:
-        items.append(Item(11, "n/a", "very short material"))
-    else:
-        summary = [b for b in sections + boxes if lang["summary"].search(plain(b.heading))]
-        items.append(Item(11, "agree") if summary else
-                     Item(11, "disagree", "no section or box headed as a summary (e.g. \"Key points\")", first))
-
-    # 12 visual cues: bullets, boxes or bold
-    cued = lists or boxes or any(_has_strong(t) for b in blocks for t in block_texts(b))
-    items.append(Item(12, "agree") if cued else Item(12, "disagree", "no bullets, boxes or bold", first))
-
-    # 15-19 visual aids: the content model's visual aids are tables (it has no pictures)
-    items.append(Item(15, "agree") if tables else
-                 Item(15, "disagree", "no table or picture (a reviewer may mark this N/A if none would help)", first))
-    items.append(Item(16, "reviewer") if tables else Item(16, "n/a", "no visual aids"))
+def visual_items(m: Material) -> list[Item]:
+    """15-19: the content model's visual aids are tables (it has no pictures)."""
+    tables = m.tables
+    if not tables:
+        return [Item(15, "disagree", "no table or picture (a reviewer may mark this N/A if none would help)", m.first),
+                Item(16, "n/a", "no visual aids"), Item(17, "n/a", "no visual aids"),
+                Item(18, "n/a", "no illustrations or photographs"), Item(19, "n/a", "no tables")]
     uncaptioned = [t for t in tables if not plain(t.caption).strip()]
-    items.append(Item(17, "n/a", "no visual aids") if not tables else
-                 Item(17, "disagree", "a table without a caption", uncaptioned[0].place) if uncaptioned else
-                 Item(17, "agree"))
-    items.append(Item(18, "n/a", "no illustrations or photographs"))
     bad = [t for t in tables if not t.header or any(len(plain(c).split()) > MAX_HEADER_WORDS for c in t.header)]
-    items.append(Item(19, "n/a", "no tables") if not tables else
-                 Item(19, "disagree", "a table without short column headings", bad[0].place) if bad else
-                 Item(19, "agree"))
+    return [Item(15, "agree"), Item(16, "reviewer"),
+            Item(17, "disagree", "a table without a caption", uncaptioned[0].place) if uncaptioned else
+            Item(17, "agree"),
+            Item(18, "n/a", "no illustrations or photographs"),
+            Item(19, "disagree", "a table without short column headings", bad[0].place) if bad else Item(19, "agree")]
 
-    # 20-23 actions
-    actions = [(s, p) for s, p in sentences if is_action(s, lang)]
-    items.append(Item(20, "agree", f"e.g. \"{actions[0][0][:60]}\"", actions[0][1]) if actions else
-                 Item(20, "disagree", "no sentence tells the reader what to do", first))
+
+def action_items(m: Material) -> list[Item]:
+    """20 an action, 21 addressed to the reader, 22 steps, 23 a tool; 24-26 applicable or for a reviewer."""
+    lang = m.lang
+    actions = [(s, p) for s, p in m.sentences if is_action(s, lang)]
+    tool = m.tool or any(lang["tool"].search(t) for _, t in m.texts)
+    out = [Item(23, "agree") if tool else
+           Item(23, "disagree", "no checklist, diary or form (a reviewer may mark this N/A if none would help)",
+                m.first),
+           Item(24, "reviewer") if _calculation(m) else Item(24, "n/a", "no calculations"),
+           Item(25, "reviewer") if m.tables else Item(25, "n/a", "no charts or tables"), Item(26, "reviewer")]
+    if not actions:
+        return out + [Item(20, "disagree", "no sentence tells the reader what to do", m.first),
+                      Item(21, "n/a", "no actions"), Item(22, "n/a", "no actions")]
     indirect = [(s, p) for s, p in actions if _first_word(s) not in lang["imperative"] and not lang["you"].search(s)]
-    items.append(Item(21, "n/a", "no actions") if not actions else
-                 Item(21, "disagree", f"{len(indirect)} of {len(actions)} actions not addressed to the reader, "
-                                      f"e.g. \"{indirect[0][0][:60]}\"", indirect[0][1]) if indirect else
-                 Item(21, "agree"))
-    stepped = [b for b in lists if sum(1 for i in b.items if _first_word(plain(i.text)) in lang["imperative"]) >= 2]
-    items.append(Item(22, "n/a", "no actions") if not actions else Item(22, "agree") if stepped else
-                 Item(22, "disagree", "no list of two or more steps, each an action", actions[0][1]))
-    tool = (resolved.variant is not None and resolved.variant.appointment_fields) or any(
-        lang["tool"].search(t) for _, t in everything)
-    items.append(Item(23, "agree") if tool else
-                 Item(23, "disagree", "no checklist, diary or form (a reviewer may mark this N/A if none would help)",
-                      first))
-    items.append(Item(24, "reviewer") if calc else Item(24, "n/a", "no calculations"))
-    items.append(Item(25, "reviewer") if tables else Item(25, "n/a", "no charts or tables"))
-    items.append(Item(26, "reviewer"))
-    return Pemat(tuple(items))
+    stepped = [b for b in m.lists if sum(1 for i in b.items if _first_word(plain(i.text)) in lang["imperative"]) >= 2]
+    return out + [
+        Item(20, "agree", f"e.g. \"{actions[0][0][:60]}\"", actions[0][1]),
+        Item(21, "disagree", f"{len(indirect)} of {len(actions)} actions not addressed to the reader, "
+                             f"e.g. \"{indirect[0][0][:60]}\"", indirect[0][1]) if indirect else Item(21, "agree"),
+        Item(22, "agree") if stepped else
+        Item(22, "disagree", "no list of two or more steps, each an action", actions[0][1])]

@@ -101,7 +101,8 @@ def word_problems(uses: list[WordUse], variant_name: str, translated_from: str =
     for use in uses:
         p, e = use.place, use.entry
         says = " or ".join(f"'{s}'" for s in e.suggestions)
-        where = f"in the {variant_name} translation of this block: " if translated_from and p.file == translated_from else ""
+        translated = translated_from and p.file == translated_from
+        where = f"in the {variant_name} translation of this block: " if translated else ""
         if use.accepted:
             out.append(Problem(p.file, p.line, p.column, p.path,
                                f"'{use.written}' is accepted in the {variant_name} variant (accepted_words); "

@@ -104,7 +104,8 @@ def split_sentences_es(text: str) -> list[str]:
     """readability.split_sentences, with the Spanish abbreviations (Dra., p. ej., EE. UU.) kept inside."""
     protected = text
     for abbr in sorted(NEVER_END, key=len, reverse=True):
-        protected = re.sub(rf"(?i)(?<![^\s(¿¡\"“]){re.escape(abbr)}", lambda m: m.group(0)[:-1] + "\u2024", protected)
+        protected = re.sub(rf"(?i)(?<![^\s(¿¡\"“]){re.escape(abbr)}", lambda m: m.group(0)[:-1] + "\u2024",
+                           protected)  # a one-dot leader stands in for the period while splitting
     return [s.replace("\u2024", ".") for s in split_sentences(protected)]
 
 

@@ -9,11 +9,11 @@ import pytest
 
 from conftest import ROOT
 from handoutpress import pemat as pm
-from handoutpress.model import (BulletList, Callout, ListItem, Paragraph, Place, Resolved, Review, Section, Strong,
+from handoutpress.model import (BulletList, ListItem, Paragraph, Place, Resolved, Review, Section, Strong,
                                 Table, Text, Variant)
 from handoutpress.plainlanguage import plain_language
 from handoutpress.plainwords import parse, word_list, word_uses
-from handoutpress.readability import Reading, sentences_of
+from handoutpress.readability import sentences_of
 from handoutpress.reading_advice import drivers, english
 
 
