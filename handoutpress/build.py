@@ -23,6 +23,7 @@ class Built:
     warnings: list = field(default_factory=list)  # Problems of severity warning for this variant
     title: str = ""  # as printed in this variant (its own, or translated)
     reading: object = None
+    plain: object = None  # plainlanguage.Plain: everyday words and PEMAT-P
     source: str = ""  # the handout file, as shown
     thumbnail: bytes | None = None  # page 1 as PNG for the catalog (rendered where the PDF was)
 
@@ -114,6 +115,7 @@ class Checked:
     keywords: tuple
     problems: list  # errors and warnings
     reading: object  # readability.Reading, or None when not scored
+    plain: object = None  # plainlanguage.Plain
 
     @property
     def errors(self):
@@ -175,9 +177,12 @@ def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> C
     problems += missing_in_content(resolved, fonts)
     titles = [(resolved.title, title_place), (resolved.subtitle, subtitle_place)]
     problems += missing_in_strings(titles + [(format_source(s), s.place) for _, s in resolved.sources], fonts)
+    from .plainlanguage import plain_language
+
     more, reading = variant_problems(resolved, today or _dt.date.today())
-    problems += more + caches.theme_checks[variant.layout]
-    return Checked(resolved, theme, keywords, problems, reading)
+    words, plain = plain_language(resolved)
+    problems += more + words + caches.theme_checks[variant.layout]
+    return Checked(resolved, theme, keywords, problems, reading, plain)
 
 
 def render_variant(handout, variant, root: Path, caches: Caches, checked: Checked | None = None) -> Built:
@@ -209,7 +214,7 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
                                 f"the {variant.name} PDF is {len(data) / 1024:.0f} KB, over its e-mail budget of "
                                 f"{variant.max_kb:g} KB", "trim images or content, or raise max_kb",
                                 code="size-budget", severity="warning"))
-    return Built(handout, variant, data, pages, warnings, resolved.title, checked.reading)
+    return Built(handout, variant, data, pages, warnings, resolved.title, checked.reading, checked.plain)
 
 
 @dataclass
@@ -425,7 +430,7 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
             if not output.holds(target, item.data):  # the same bytes are not rewritten (their mtime stays)
                 staged.append(output.stage(target, item.data))
             entry = output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages, item.title,
-                                 item.reading, item.warnings)
+                                 item.reading, item.warnings, item.plain)
             thumb = out_dir / thumbnail_path(entry["path"])
             if item.thumbnail and not output.holds(thumb, item.thumbnail):  # after its PDF: newer, so kept
                 staged.append(output.stage(thumb, item.thumbnail))

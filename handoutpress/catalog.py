@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from .output import MANIFEST, write_atomic
+from .plainlanguage import reading_label
 
 INDEX = "index.html"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -151,7 +152,7 @@ def _row(entry: dict, thumbs: dict) -> dict:
         "reviewed": str(entry.get("reviewed") or ""), "reviewed_label": _date(str(entry.get("reviewed") or "")),
         "reviewer": str(entry.get("reviewer") or ""),
         "next_review": str(entry.get("next_review") or ""), "next_review_label": _date(str(entry.get("next_review") or "")),
-        "version": str(entry.get("version") or ""),
+        "version": str(entry.get("version") or ""), "reading_label": reading_label(entry.get("reading")),
         "href": quote(path), "file_name": PurePosixPath(path).name,
         "thumb": quote(thumbnail_path(path)) if size else "",
         "thumb_width": THUMB_CSS, "thumb_height": round(THUMB_CSS * size[1] / size[0]) if size else 0,

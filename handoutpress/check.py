@@ -21,7 +21,7 @@ PHONE = re.compile(r"^(\+1[ -])?(\(\d{3}\) |\d{3}[-. ])\d{3}[-. ]\d{4}$")
 PLACEHOLDER_PHONE = re.compile(r"555[-. ]?01\d\d")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PRESS_3 = re.compile(r"\b(press|presione|oprima|marque)\s*(the\s+)?(number\s+)?3\b", re.I)
-SCORED_LANGUAGES = ("en",)  # Flesch-Kincaid and SMOG are English formulas
+SCORED_LANGUAGES = ("en", "es")  # Flesch-Kincaid and SMOG in English; Fernández-Huerta and Szigriszt-Pazos in Spanish
 
 
 @dataclass
@@ -29,6 +29,8 @@ class CheckResult:
     problems: list = field(default_factory=list)
     reading: dict = field(default_factory=dict)  # (handout id, variant) -> Reading, or None when not scored
     max_grade: dict = field(default_factory=dict)  # (handout id, variant) -> the variant's maximum
+    min_inflesz: dict = field(default_factory=dict)  # (handout id, variant) -> a Spanish variant's minimum
+    plain: dict = field(default_factory=dict)  # (handout id, variant) -> plainlanguage.Plain
     files: set = field(default_factory=set)
 
     @property
@@ -121,19 +123,16 @@ def review_problems(handout, variant, today: _dt.date) -> list[Problem]:
 
 
 def reading_problems(resolved, reading) -> list[Problem]:
-    """Above the variant's maximum grade: a warning that lists the hardest sentences with their lines."""
+    """Above the variant's maximum grade: a warning naming what drives the score and quoting what raises it."""
+    from .readability import Reading, sentences_of
+    from .reading_advice import english
+
     limit = resolved.variant.max_grade
-    if reading is None or limit is None or max(reading.fk_grade, reading.smog) <= limit:
+    if not isinstance(reading, Reading) or limit is None or max(reading.fk_grade, reading.smog) <= limit:
         return []
     p = resolved.variant.grade_place or resolved.variant.place
-    hardest = "; ".join(f"line {s.place.line}: \"{s.text[:60]}{'...' if len(s.text) > 60 else ''}\""
-                        for s in reading.hardest[:3])
-    return [Problem(p.file, p.line, p.column, p.path,
-                    f"reading level of the {resolved.variant.name} variant is Flesch-Kincaid grade "
-                    f"{reading.fk_grade:.1f}, SMOG {reading.smog:.1f}, above its maximum of {limit:g}. "
-                    f"Hardest sentences: {hardest}",
-                    "use shorter sentences and everyday words (aim for grade 6)", code="reading-level",
-                    severity="warning")]
+    message, fix = english(resolved.variant.name, reading, sentences_of(resolved), limit)
+    return [Problem(p.file, p.line, p.column, p.path, message, fix, code="reading-level", severity="warning")]
 
 
 def uncited_sources(handout) -> list[Problem]:
@@ -190,11 +189,11 @@ def swallowed_items(path: Path, shown: str) -> list[Problem]:
 
 def variant_problems(resolved, today) -> tuple[list, object]:
     """Every check of one resolved variant that needs no rendering; and its reading level."""
-    from .readability import reading_level
+    from .plainlanguage import ease_problems, reading_for
 
-    reading = reading_level(resolved) if resolved.variant.language.split("-")[0] in SCORED_LANGUAGES else None
+    reading = reading_for(resolved) if resolved.variant.language.split("-")[0] in SCORED_LANGUAGES else None
     problems = crisis_problems(resolved) + review_problems(resolved.handout, resolved.variant, today)
-    problems += reading_problems(resolved, reading)
+    problems += reading_problems(resolved, reading) + ease_problems(resolved, reading)
     return problems, reading
 
 
@@ -246,6 +245,9 @@ def run(root: Path, names: list[str] | None = None, today: _dt.date | None = Non
                 result.problems += checked.problems
                 result.reading[key] = checked.reading
                 result.max_grade[key] = variant.max_grade
+                result.min_inflesz[key] = variant.min_inflesz
+                result.plain[key] = checked.plain
+                result.problems += list(checked.plain.notes if checked.plain else ())  # accepted terms
                 if not checked.errors:  # page budget, size budget, blocks taller than a page
                     built = render_variant(handout, variant, root, caches, checked)
                     result.problems += [w for w in built.warnings if w.code == "size-budget"]

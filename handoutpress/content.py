@@ -94,6 +94,11 @@ VARIANT = s.Obj(doc="One printed version of the handout", fields={
     "subtitle": s.Text(doc="Subtitle for this variant", default=""),
     "call_to_action": s.Obj(doc="Call to action for this variant", fields=CALLOUT.fields, default=None),
     "max_kb": s.Number(minimum=10, doc="Size budget in KB for e-mail; build warns above it", default=None),
+    "min_inflesz": s.Number(minimum=0, maximum=100, default=None,
+                            doc="Lowest Spanish reading ease (Szigriszt-Pazos, INFLESZ scale; 55 is normal) before "
+                                "check warns; empty: not checked"),
+    "accepted_words": s.ListOf(item=s.Text(), default=[], doc="Terms from the everyday-words list that this approved "
+                                   "word-for-word text keeps; check reports them as accepted"),
     "appointment_fields": s.Boolean(doc="Add fillable appointment date, time and clinician fields for admissions "
                                         "staff to type in before sending", default=False),
     "file_name": s.Text(pattern=NAME, doc="PDF file name without .pdf (default: clinic-handout-variant-language)",
@@ -112,6 +117,8 @@ HANDOUT = s.Obj(doc="A patient handout", fields={
     "call_to_action": s.Obj(doc="The closing boxed call to action", fields=CALLOUT.fields, default=None),
     "sources": s.ListOf(item=SOURCE, doc="Sources cited with [@key]", default=[]),
     "variants": s.MapOf(value=VARIANT, doc="Printed variants by name"),
+    "accepted_words": s.ListOf(item=s.Text(), default=[], doc="Terms from the everyday-words list that this approved "
+                                   "word-for-word text keeps; check reports them as accepted"),
 })
 CONTACT = s.Obj(doc="A contact detail", fields={
     "value": s.Text(doc="As printed, e.g. (555) 555-0142"),
@@ -281,6 +288,8 @@ def _build_handout(doc, ck, data, clinic, layouts) -> Handout:
             place=b.place(vpath), budget_place=b.place(vpath + ("max_pages",)), max_pages=v["max_pages"],
             max_grade=v["max_grade"], grade_place=b.place(vpath + ("max_grade",)), max_kb=v["max_kb"],
             appointment_fields=v["appointment_fields"], title=v["title"], subtitle=v["subtitle"],
+            min_inflesz=v["min_inflesz"], inflesz_place=b.place(vpath + ("min_inflesz",)),
+            accepted_words=tuple(v["accepted_words"]),
             call_to_action=b.callout(v["call_to_action"], vpath + ("call_to_action",)), file_name=v["file_name"]))
     if not variants and not ck.problems:
         ck.add(("variants",), "no variants declared", "add at least one, e.g. 'patient: {layout: maple-mountain}'", code="variants-missing")
@@ -298,7 +307,8 @@ def _build_handout(doc, ck, data, clinic, layouts) -> Handout:
                    variants=tuple(variants), file=doc.file, keywords=tuple(data["keywords"]),
                    call_to_action=cta, clinic=clinic, url=data["url"] or (
                        clinic.handout_url.value.replace("{id}", data["id"]) if clinic and clinic.handout_url else ""),
-                   places={key: b.place((key,)) for key in ("title", "subtitle")})
+                   places={key: b.place((key,)) for key in ("title", "subtitle")},
+                   accepted_words=tuple(data["accepted_words"]))
 
 
 def _source(v, place) -> Source:

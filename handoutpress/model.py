@@ -174,6 +174,9 @@ class Variant:
     grade_place: Place | None = None
     max_kb: float | None = None  # e-mail size budget
     appointment_fields: bool = False  # fillable fields for admissions staff
+    min_inflesz: float | None = None  # lowest Spanish reading ease (Szigriszt-Pazos) before `check` warns
+    inflesz_place: Place | None = None
+    accepted_words: tuple = ()  # listed jargon approved in this variant's text (plainwords)
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,7 @@ class Handout:
     clinic: Clinic | None = None
     url: str = ""  # where the current version lives; printed with a QR code
     places: dict = field(default_factory=dict)  # "title", "subtitle" -> Place
+    accepted_words: tuple = ()  # listed jargon approved in every variant's text (plainwords)
 
 
 @dataclass(frozen=True)

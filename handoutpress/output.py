@@ -125,15 +125,16 @@ def _alive(pid: int) -> bool:
 
 
 def entry(handout, variant, out_dir: Path, path: Path, data: bytes, pages: int, title: str = "",
-          reading=None, warnings=()) -> dict:
+          reading=None, warnings=(), plain=None) -> dict:
+    from .plainlanguage import reading_fields
+
     return {"handout": handout.id, "variant": variant.name, "audience": variant.audience,
             "language": variant.language, "status": variant.review.status,
             "path": path.relative_to(out_dir).as_posix(), "pages": pages, "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest(), "title": title or handout.title, "version": handout.version,
             "reviewed": variant.review.reviewed, "reviewer": variant.review.reviewer,
             "credentials": variant.review.credentials, "next_review": _next(variant), "layout": variant.layout,
-            "reading": {"fk_grade": round(reading.fk_grade, 1), "smog": round(reading.smog, 1),
-                        "max_grade": variant.max_grade} if reading else None,
+            "reading": reading_fields(reading, variant), "plain_language": plain.as_dict() if plain else None,
             "warnings": [f"{w.code}: {w}" for w in warnings]}
 
 

@@ -212,8 +212,12 @@ def _sentence(text: str, place: Place) -> Sentence:
 
 def sentences_of(resolved: Resolved) -> list[Sentence]:
     """Every scored sentence of a resolved handout, in reading order, each at its block's place."""
+    return [_sentence(s, place) for text, place in scored_texts(resolved) for s in split_sentences(text)]
+
+
+def scored_texts(resolved: Resolved):
+    """(text, place) of every block whose text is scored, in reading order (shared with other languages)."""
     blocks = resolved.blocks + ((resolved.call_to_action,) if resolved.call_to_action else ())
-    out = []
     for block in walk_blocks(blocks):
         if isinstance(block, Paragraph):
             text = _scored_text(block.text)
@@ -223,8 +227,7 @@ def sentences_of(resolved: Resolved) -> list[Sentence]:
                 continue
         else:
             continue  # headings, tables and callout headings are not scored; their children are walked
-        out.extend(_sentence(s, block.place) for s in split_sentences(text))
-    return out
+        yield text, block.place
 
 
 def reading_level(resolved: Resolved) -> Reading:

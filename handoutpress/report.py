@@ -26,15 +26,9 @@ def as_text(result) -> str:
             out.append(f"  {_place(p):>8}  {p.severity:<7}  {p.code:<22} {where}{p.message}{fix}")
         out.append("")
     if result.reading:
-        out.append("Reading level (Flesch-Kincaid grade / SMOG; maximum):")
-        for (handout, variant), reading in sorted(result.reading.items()):
-            limit = result.max_grade.get((handout, variant))
-            limit_text = f"max {limit:g}" if limit is not None else "no maximum"
-            if reading is None:
-                out.append(f"  {handout} {variant:<12} not scored: the formulas are for English text")
-            else:
-                out.append(f"  {handout} {variant:<12} {reading.fk_grade:5.1f} / {reading.smog:4.1f}   ({limit_text})")
-        out.append("")
+        from .plainlanguage import summary_lines
+
+        out += summary_lines(result) + [""]
     errors, warnings = len(result.errors), len(result.warnings)
     out.append(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
                f"in {len(result.files)} file{'s' * (len(result.files) != 1)} checked"
@@ -45,11 +39,9 @@ def as_text(result) -> str:
 def as_json(result) -> str:
     findings = [{"code": p.code, "severity": p.severity, "file": p.file, "line": p.line, "column": p.column,
                  "path": p.path, "message": p.message, "fix": p.fix} for p in result.problems]
-    reading = [{"handout": h, "variant": v, "max_grade": result.max_grade.get((h, v)),
-                **({"fk_grade": round(r.fk_grade, 1), "smog": round(r.smog, 1),
-                    "hardest": [{"text": s.text, "file": s.place.file, "line": s.place.line} for s in r.hardest]}
-                   if r else {"fk_grade": None, "smog": None, "hardest": []})}
-               for (h, v), r in sorted(result.reading.items())]
+    from .plainlanguage import json_reading
+
+    reading = [json_reading(result, h, v) for h, v in sorted(result.reading)]
     return json.dumps({"findings": findings, "reading": reading,
                        "summary": {"errors": len(result.errors), "warnings": len(result.warnings),
                                    "files": sorted(result.files)}}, indent=2, ensure_ascii=False) + "\n"
