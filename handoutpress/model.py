@@ -45,6 +45,12 @@ def plain(inline: Inline) -> str:
     return "".join(out)
 
 
+def has_spans(inline: Inline) -> bool:
+    """True when the text holds a link or a citation (spans with their own structure element)."""
+    return any(isinstance(span, (Link, Cite)) or isinstance(span, (Strong, Emph)) and has_spans(span.children)
+               for span in inline)
+
+
 def citations(inline: Inline):
     """Every cited key in reading order."""
     for span in inline:

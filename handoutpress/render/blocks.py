@@ -5,14 +5,13 @@ from dataclasses import dataclass, field
 
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
 from .. import model as m
 from ..text import to_markup
 from .flowables import Box, TableTags
-from .tagging import CONTENT, StructNode, Tagged
+from .tagging import CONTENT, HandoutParagraph, StructNode, Tagged
 
 
 MIN_ROWS_PER_PART = 2
@@ -59,9 +58,11 @@ class Ctx:
             self._styles[key] = ParagraphStyle(f"{name}-{len(self._styles)}", **base)
         return self._styles[key]
 
-    def para(self, inline, style: ParagraphStyle, anchor: str = "") -> RLParagraph:
+    def para(self, inline, style: ParagraphStyle, anchor: str = "") -> HandoutParagraph:
         prefix = f'<a name="{anchor}"/>' if anchor else ""
-        return RLParagraph(prefix + to_markup(inline, self.numbers, self.link_colour), style)
+        para = HandoutParagraph(prefix + to_markup(inline, self.numbers, self.link_colour), style)
+        para.inline = m.has_spans(inline)
+        return para
 
     def outline_key(self) -> str:
         self.outline_count[0] += 1
