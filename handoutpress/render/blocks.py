@@ -85,7 +85,7 @@ def build(blocks, ctx: Ctx, parent: StructNode, level: int = 2) -> list:
 
 
 def paragraph(block: m.Paragraph, ctx, parent, level):
-    return [Tagged(ctx.para(block.text, ctx.style("body")), parent.add("P"))]
+    return [Tagged(ctx.para(block.text, ctx.style("body")), parent.add("P", lang=block.lang))]
 
 
 def heading(text, ctx, parent, level, style_name=None):
@@ -96,12 +96,12 @@ def heading(text, ctx, parent, level, style_name=None):
 
 
 def section(block: m.Section, ctx, parent, level):
-    sect = parent.add("Sect")
+    sect = parent.add("Sect", lang=block.lang)
     return [heading(block.heading, ctx, sect, level)] + build(block.blocks, ctx, sect, level + 1)
 
 
 def bullet_list(block: m.BulletList, ctx, parent, level, depth=0):
-    return list_items(block.items, ctx, parent.add("L"), depth)
+    return list_items(block.items, ctx, parent.add("L", lang=block.lang), depth)
 
 
 def list_items(items, ctx, lnode, depth, labels=None, style_name="list", anchors=None):
@@ -116,7 +116,7 @@ def list_items(items, ctx, lnode, depth, labels=None, style_name="list", anchors
     for i, item in enumerate(items):
         if depth == 0 and i == len(items) - 1 and not item.items:
             style = last_style
-        li = lnode.add("LI")
+        li = lnode.add("LI", lang=item.lang)
         lbl = li.add("Lbl")
         body = li.add("LBody")
         text = labels[i] if labels else ts.extra["bullet"]
@@ -150,7 +150,7 @@ def _label_drawer(text, ctx, style, indent, depth, numbered):
 def table(block: m.Table, ctx, parent, level):
     ts = ctx.theme.styles["table"]
     x = ts.extra
-    node = parent.add("Table")
+    node = parent.add("Table", lang=block.lang)
     cell_style = ctx.style("table")
     head_style = ctx.style("table", fontName=ctx.fonts[ts.family]["bold"], textColor=x["header_colour"])
     cells, data = {}, []
@@ -186,7 +186,7 @@ def table(block: m.Table, ctx, parent, level):
 def callout(block: m.Callout, ctx, parent, level):
     name = "emergency" if block.tone == "emergency" else "callout"
     ts = ctx.theme.styles[name]
-    group = parent.add("Div")
+    group = parent.add("Div", lang=block.lang)
     inner_ctx = _narrower(ctx, 2 * (ts.extra["padding"] + ts.extra["border_width"]))
     content = []
     if block.heading:

@@ -2,13 +2,14 @@
 
 The structure tree is built from the content model before drawing (StructNode); while
 drawing, each leaf flowable opens `/Role <</MCID n>> BDC ... EMC` and records which node owns
-(page, MCID). A paragraph holding links hands its element's marked content over to its text
+(page, MCID). A paragraph holding links (or passages in another language) hands its element's marked content over to its text
 object, which splits it at each link (P -> MCID a, Link -> MCID b + OBJR, P -> MCID c), so a Link
-holds its visible text and its annotations. finish.py turns the record into /StructTreeRoot,
+holds its visible text and its annotations; a language span becomes a Span with /Lang. finish.py turns the record into /StructTreeRoot,
 /ParentTree and the rest with pikepdf.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from reportlab.pdfgen.canvas import Canvas
@@ -18,6 +19,7 @@ from reportlab.platypus.paragraph import Paragraph
 
 
 CONTENT = "content"  # in StructNode.kids: where the node's own marked content goes when drawn
+_STATE_ONLY = re.compile(r"([-\d.]+ )*(q|Q|cm|rg|RG|g|G|w|J|j|M)")  # operators that paint nothing
 
 
 @dataclass(eq=False)
@@ -71,7 +73,7 @@ class Tagger:
         self.mcids: dict[int, list] = {}  # page -> [node owning MCID 0, 1, ...]
         self.annots: dict[int, list] = {}  # page -> [Link node per annotation]
         self.open: list[StructNode] = []
-        self.live: list = []  # per open node: the MarkRef of its sequence on the canvas, None once handed over
+        self.live: list = []  # per open node: (MarkRef, index of its BDC in the canvas code), None once handed over
         self.artifacts = 0  # artifact sequences open on the canvas
         self.canvas = None
         self.link_text = {}  # href -> what a screen reader is told about it
@@ -99,9 +101,9 @@ class Tagger:
 
     def begin(self, node: StructNode):
         op, ref = self.mark(node)
-        self.canvas._code.append(op)
         self.open.append(node)
-        self.live.append(ref)
+        self.live.append((ref, len(self.canvas._code)))
+        self.canvas._code.append(op)
 
     def end(self):
         if self.live.pop() is not None:
@@ -109,14 +111,14 @@ class Tagger:
         self.open.pop()
 
     def hand_over(self) -> StructNode | None:
-        """Close the open element's sequence so a text object can split its text (its Link
-        children); returns the element, or None inside an artifact or outside any element."""
+        """Close the open element's sequence so a text object can split its text (its Link and
+        Span children); returns the element, or None inside an artifact or outside any element."""
         if self.artifacts or not self.open or self.live[-1] is None:
             return None
-        node, ref = self.open[-1], self.live[-1]
+        node, (ref, at) = self.open[-1], self.live[-1]
         code = self.canvas._code
-        if code and code[-1] == f"/{node.role} <</MCID {ref.mcid}>> BDC":
-            code.pop()  # nothing drawn in it yet: drop it rather than leave an empty sequence
+        if ref.mcid == len(self.mcids[ref.page]) - 1 and all(_STATE_ONLY.fullmatch(op) for op in code[at + 1:]):
+            del code[at]  # nothing painted in it yet: drop it rather than leave an empty sequence
             self.unmark(node, ref)
         else:
             code.append("EMC")
@@ -161,14 +163,14 @@ class Tagger:
 
 class InlineMarks:
     """Marked content inside one paragraph's text object: the owner's text, split around its
-    Link children (P -> MCID a, Link -> MCID b + OBJR, P -> MCID c).
+    Link and Span children (P -> MCID a, Link -> MCID b + OBJR, P -> MCID c).
 
     Sequences open lazily, right before the text they hold, so none is empty; every one closes
     before the text object ends (ET)."""
 
     def __init__(self, tagger: Tagger, owner: StructNode, para):
         self.tagger = tagger
-        self.want = [owner]  # who owns the next text: the owner, then an open Link
+        self.want = [owner]  # who owns the next text: the owner, then open Link/Span children
         self.cur = None  # (node, ref, index of its BDC in the text object's code)
         self.links = {}  # ReportLab's (number, href) of a link -> its Link node, across lines
         blpara = para.blPara
@@ -185,9 +187,9 @@ class InlineMarks:
             self.links[key] = node
         return self.links[key]
 
-    def before_text(self, code: list):
+    def before_text(self, code: list, text: str):
         node = self.want[-1]
-        if self.cur and self.cur[0] is node:
+        if self.cur and (self.cur[0] is node or not text.strip()):  # a line's closing space stays where it is
             return
         self.close(code)
         op, ref = self.tagger.mark(node)
@@ -202,7 +204,7 @@ class InlineMarks:
     def link(self, code: list, text_at: int, key, what: str):
         """ReportLab reports a link's start on each line after writing its first piece (at text_at)."""
         if what == "end":
-            if self.links.get(key) is self.want[-1]:
+            if self.links.get(key) is self.want[-1]:  # (already closed when its span ended)
                 self.want.pop()
             return
         node = self._link_node(key)
@@ -220,11 +222,22 @@ class InlineMarks:
         self.cur = (node, ref, text_at)
         self.want.append(node)
 
+    def span(self, lang: str):
+        """<onDraw name="span"/> fragments: a language code opens a Span with /Lang, no label closes it."""
+        if lang:
+            node = StructNode("Span", lang=lang)
+            self.want[-1].place(node)
+            self.want.append(node)
+        else:  # ReportLab reports a link ending with the span only at the next text: close both here
+            spans = [i for i, node in enumerate(self.want) if i and node.role == "Span"]
+            if spans:
+                del self.want[spans[-1]:]
+
 
 class _HandoutText(PDFTextObject):
     """ReportLab's text object, writing a space at soft line breaks that fell at a space (so text
     read from the tags keeps its words apart, and a word split over two lines stays one word), and
-    splitting a paragraph's marked content around its links."""
+    splitting a paragraph's marked content around its links and language spans."""
 
     marks: InlineMarks | None = None
     breaks: list | None = None  # per line: True when it ended at a space; None: unknown (always)
@@ -238,7 +251,7 @@ class _HandoutText(PDFTextObject):
             if at_space and not text.endswith(" "):
                 text += " "
         if self.marks and text:
-            self.marks.before_text(self._code)
+            self.marks.before_text(self._code, text)
         self._text_at = len(self._code)
         return super()._textOut(text, TStar)
 
@@ -253,11 +266,18 @@ class _HandoutText(PDFTextObject):
         return super().getCode()
 
 
-class HandoutParagraph(Paragraph):
-    """A paragraph whose text object knows its line breaks and, when it holds links, tags them as
-    children of the element it is drawn in."""
+def _span_callback(canvas, kind, label):
+    """ReportLab calls this at an <onDraw name="span"/> fragment, while the line's text is written."""
+    tx = canvas._curr_tx_info["tx"]
+    if getattr(tx, "marks", None):
+        tx.marks.span(label or "")
 
-    inline = False  # set for text with links
+
+class HandoutParagraph(Paragraph):
+    """A paragraph whose text object knows its line breaks and, when it holds links or passages in
+    another language, tags them as children of the element it is drawn in."""
+
+    inline = False  # set for text with links or language spans
 
     def split(self, aw, ah):
         parts = super().split(aw, ah)
@@ -311,6 +331,7 @@ class HandoutCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self.tagger = tagger
         tagger.canvas = self
+        self.setNamedCB("span", _span_callback)
 
     def beginText(self, x=0, y=0, direction=None):
         return _HandoutText(self, x, y, direction=direction)
