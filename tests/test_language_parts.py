@@ -34,6 +34,7 @@ body:
   - table:
       rows:
         - ["[Dolor]{lang=es}", Pain]
+  - paragraph: "[A paragraph that is only a link, long enough to wrap onto a second line of the printed page, with a few more words to be sure](https://example.org/only)"
 variants:
   patient: {layout: maple-mountain}
 """
@@ -82,7 +83,8 @@ def test_inline_spans_and_blocks_carry_their_language(languages_pdf):
     assert first.text == ("Ask for help in your language, for example ¿Habla español? or Parlez-vous "
                           "français ?, and say so.")
     links = [elem for _, elem in tree.elements() if elem.role == "Link"]
-    assert [link.text for link in links] == ["enlace", "merci"]  # a link inside a span is its child
+    assert [link.text for link in links] == [  # a link inside a span is its child
+        "enlace", "merci", "A paragraph that is only a link, long enough to wrap onto a second line of the printed page, with a few more words to be sure"]
     assert check_tagged_pdf(languages_pdf) == []
 
 

@@ -2,10 +2,11 @@
 
 The structure tree is built from the content model before drawing (StructNode); while
 drawing, each leaf flowable opens `/Role <</MCID n>> BDC ... EMC` and records which node owns
-(page, MCID). A paragraph holding links (or passages in another language) hands its element's marked content over to its text
-object, which splits it at each link (P -> MCID a, Link -> MCID b + OBJR, P -> MCID c), so a Link
-holds its visible text and its annotations; a language span becomes a Span with /Lang. finish.py turns the record into /StructTreeRoot,
-/ParentTree and the rest with pikepdf.
+(page, MCID). A paragraph holding links (or passages in another language) hands its element's
+marked content over to its text object, which splits it at each link (P -> MCID a, Link -> MCID b
++ OBJR, P -> MCID c), so a Link holds its visible text and its annotations; a passage in another
+language becomes a Span with /Lang. finish.py turns the record into /StructTreeRoot, /ParentTree
+and the rest with pikepdf.
 """
 from __future__ import annotations
 
@@ -209,8 +210,10 @@ class InlineMarks:
             return
         node = self._link_node(key)
         self.tagger.expect_link(key[1], node)
-        owner, ref, at = self.cur
-        if at == text_at - 1:  # that sequence was opened for this piece alone: it goes to the link
+        owner, ref, at = self.cur or (None, None, None)  # (none open: the piece had no text)
+        if owner is None:
+            pass
+        elif at == text_at - 1:  # that sequence was opened for this piece alone: it goes to the link
             del code[at]
             self.tagger.unmark(owner, ref)
             text_at -= 1
