@@ -8,7 +8,7 @@ from . import schema as s
 from .errors import PublishError
 from .model import (BulletList, Callout, Clinic, Contact, Group, Handout, ListItem, Paragraph, Place, Review,
                     Section, Source, Table, Variant, citations)
-from .text import MarkupError, parse_inline
+from .text import LANG_TAG, MarkupError, parse_inline
 from .yamlio import Doc, format_path, load
 
 NAME = r"[a-z0-9][a-z0-9-]*"
@@ -20,7 +20,11 @@ AUDIENCES = s.ListOf(item=s.Text(pattern=NAME, hint="use lower-case words such a
                      doc="Only these audiences see this block (empty: everyone)", default=[])
 BLOCK_ID = s.Text(pattern=NAME, doc="A stable name for this block, for reviewers' references", default="",
                   hint="use lower-case letters, digits and -")
-INLINE = s.Text(doc="Text with optional **bold**, *italic*, [link](https://...) and [@source] markup")
+INLINE = s.Text(doc="Text with optional **bold**, *italic*, [link](https://...), [@source] and "
+                     "[passage]{lang=es} markup")
+PART_LANG = s.Text(pattern=LANG_TAG, default="", doc="Language of this block when it is not the handout's "
+                   "(a BCP 47 code: es, fr-CA); screen readers switch voice for it",
+                   hint="use a BCP 47 code such as es, fr, pt-BR or zh-Hant (lower-case language first)")
 
 
 def _block():
@@ -30,13 +34,14 @@ def _block():
 ITEM = s.Either(doc="A list item: text, or text with nested items", short=INLINE, long=s.Obj(fields={
     "text": INLINE,
     "items": s.ListOf(item=s.Lazy(target=lambda: ITEM, name="item"), doc="Nested items", default=[]),
-    "audiences": AUDIENCES,
+    "audiences": AUDIENCES, "lang": PART_LANG,
 }))
 BLOCK = s.OneKey(doc="One content block", kinds={
     "paragraph": s.Either(doc="A paragraph", short=INLINE, long=s.Obj(fields={
-        "text": INLINE, "audiences": AUDIENCES, "id": BLOCK_ID})),
+        "text": INLINE, "audiences": AUDIENCES, "id": BLOCK_ID, "lang": PART_LANG})),
     "list": s.Either(doc="A bulleted list", short=s.ListOf(item=ITEM, min_items=1), long=s.Obj(fields={
-        "items": s.ListOf(item=ITEM, min_items=1, doc="The list items"), "audiences": AUDIENCES, "id": BLOCK_ID})),
+        "items": s.ListOf(item=ITEM, min_items=1, doc="The list items"), "audiences": AUDIENCES, "id": BLOCK_ID,
+        "lang": PART_LANG})),
     "table": s.Obj(doc="A table of text cells", fields={
         "kind": s.Text(choices=TABLE_KINDS, default="table",
                        doc="table: data under column headings (header: required); grid: items set out in rows "
@@ -44,20 +49,20 @@ BLOCK = s.OneKey(doc="One content block", kinds={
         "header": s.ListOf(item=INLINE, doc="Column headings (repeated on each page)", default=None),
         "rows": s.ListOf(item=s.ListOf(item=INLINE, min_items=1), min_items=1, doc="Rows of cells"),
         "caption": s.Text(doc="A short description of the table for screen readers", default=""),
-        "audiences": AUDIENCES, "id": BLOCK_ID}),
+        "audiences": AUDIENCES, "id": BLOCK_ID, "lang": PART_LANG}),
     "callout": s.Obj(doc="A boxed group of blocks", fields={
         "heading": s.Text(doc="The box's heading", default=""),
         "tone": s.Text(choices=("note", "emergency"), doc="note, or emergency (the red-family style)",
                        default="note"),
         "body": s.ListOf(item=s.Lazy(target=_block), min_items=1, doc="Blocks inside the box"),
-        "audiences": AUDIENCES, "id": BLOCK_ID}),
+        "audiences": AUDIENCES, "id": BLOCK_ID, "lang": PART_LANG}),
     "group": s.Obj(doc="Blocks kept together for some audiences only (prints nothing itself)", fields={
         "audiences": AUDIENCES, "id": BLOCK_ID,
         "body": s.ListOf(item=s.Lazy(target=_block), min_items=1, doc="Blocks in the group")}),
     "section": s.Obj(doc="A headed section", fields={
         "heading": INLINE,
         "body": s.ListOf(item=s.Lazy(target=_block), min_items=1, doc="Blocks in the section"),
-        "audiences": AUDIENCES, "id": BLOCK_ID}),
+        "audiences": AUDIENCES, "id": BLOCK_ID, "lang": PART_LANG}),
 })
 CALLOUT = BLOCK.kinds["callout"]
 REVIEW = s.Obj(doc="Review status", fields={
@@ -185,13 +190,15 @@ class _Builder:
         long = isinstance(v, dict)
         aud = tuple(v.get("audiences", ())) if long else ()
         bid = v.get("id", "") if long else ""
+        lang = v.get("lang") or "" if long else ""
         here = self.place(path)
         if kind == "paragraph":
-            return Paragraph(self.inline(v["text"] if long else v, path + (("text",) if long else ())), here, aud, bid)
+            return Paragraph(self.inline(v["text"] if long else v, path + (("text",) if long else ())), here, aud, bid,
+                             lang)
         if kind == "list":
             items = v["items"] if long else v
             ipath = path + (("items",) if long else ())
-            return BulletList(self.items(items, ipath), here, aud, bid)
+            return BulletList(self.items(items, ipath), here, aud, bid, lang)
         if kind == "table":
             return self.table(v, path, here)
         if kind == "callout":
@@ -199,7 +206,7 @@ class _Builder:
         if kind == "group":
             return Group(self.blocks(v["body"], path + ("body",)), here, aud, bid)
         return self.nested(path, lambda: Section(self.inline(v["heading"], path + ("heading",)),
-                                                 self.blocks(v["body"], path + ("body",)), here, aud, bid))
+                                                 self.blocks(v["body"], path + ("body",)), here, aud, bid, lang))
 
     def items(self, items, path):
         out = []
@@ -207,7 +214,7 @@ class _Builder:
             p = path + (i,)
             if isinstance(it, dict):
                 out.append(ListItem(self.inline(it["text"], p + ("text",)), self.place(p),
-                                    self.items(it["items"], p + ("items",)), tuple(it["audiences"])))
+                                    self.items(it["items"], p + ("items",)), tuple(it["audiences"]), it["lang"] or ""))
             elif it is not None:
                 out.append(ListItem(self.inline(it, p), self.place(p)))
         return tuple(out)
@@ -227,7 +234,7 @@ class _Builder:
                                 "give every row the same number of cells (write \"\" for an empty one)", code="table-cells")
         self.table_header(v["kind"], header, path)
         return Table(rows, here, header, self.inline(v["caption"], path + ("caption",)),
-                     tuple(v["audiences"]), v["id"], v["kind"])
+                     tuple(v["audiences"]), v["id"], kind=v["kind"], lang=v["lang"] or "")
 
     def table_header(self, kind, header, path):
         """A data table needs column headings and a grid has none: what a screen reader announces depends on it."""
@@ -245,7 +252,7 @@ class _Builder:
             return None
         return self.nested(path, lambda: Callout(self.blocks(v["body"], path + ("body",)), self.place(path),
                                                  self.inline(v["heading"], path + ("heading",)), v["tone"],
-                                                 tuple(v["audiences"]), v["id"]))
+                                                 tuple(v["audiences"]), v["id"], v["lang"] or ""))
 
 
 def _review(v) -> Review:

@@ -27,11 +27,19 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Lang:
+    """A passage in another language than the text around it (a BCP 47 code such as es or fr-CA)."""
+
+    lang: str
+    children: tuple
+
+
+@dataclass(frozen=True)
 class Cite:
     keys: tuple  # source keys, in the order written
 
 
-Inline = tuple  # a sequence of Text/Strong/Emph/Link/Cite
+Inline = tuple  # a sequence of Text/Strong/Emph/Link/Lang/Cite
 
 
 def plain(inline: Inline) -> str:
@@ -40,9 +48,16 @@ def plain(inline: Inline) -> str:
     for span in inline:
         if isinstance(span, Text):
             out.append(span.text)
-        elif isinstance(span, (Strong, Emph, Link)):
+        elif isinstance(span, (Strong, Emph, Link, Lang)):
             out.append(plain(span.children))
     return "".join(out)
+
+
+def has_spans(inline: Inline) -> bool:
+    """True when the text holds a link, a citation or a passage in another language (spans with
+    their own structure element)."""
+    return any(isinstance(span, (Link, Cite, Lang)) or isinstance(span, (Strong, Emph)) and has_spans(span.children)
+               for span in inline)
 
 
 def citations(inline: Inline):
@@ -50,7 +65,7 @@ def citations(inline: Inline):
     for span in inline:
         if isinstance(span, Cite):
             yield from span.keys
-        elif isinstance(span, (Strong, Emph, Link)):
+        elif isinstance(span, (Strong, Emph, Link, Lang)):
             yield from citations(span.children)
 
 
@@ -70,6 +85,7 @@ class Paragraph:
     place: Place
     audiences: tuple = ()
     id: str = ""
+    lang: str = ""  # language of this block when not the handout's
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,7 @@ class ListItem:
     place: Place
     items: tuple = ()  # nested ListItems
     audiences: tuple = ()
+    lang: str = ""  # language of this block when not the handout's
 
 
 @dataclass(frozen=True)
@@ -86,6 +103,7 @@ class BulletList:
     place: Place
     audiences: tuple = ()
     id: str = ""
+    lang: str = ""  # language of this block when not the handout's
 
 
 @dataclass(frozen=True)
@@ -97,6 +115,7 @@ class Table:
     audiences: tuple = ()
     id: str = ""
     kind: str = "table"  # "table": data under column headings; "grid": items set out in rows, read row by row
+    lang: str = ""  # language of this block when not the handout's
 
 
 @dataclass(frozen=True)
@@ -107,6 +126,7 @@ class Callout:
     tone: str = "note"  # note | emergency
     audiences: tuple = ()
     id: str = ""
+    lang: str = ""  # language of this block when not the handout's
 
 
 @dataclass(frozen=True)
@@ -116,6 +136,7 @@ class Section:
     place: Place
     audiences: tuple = ()
     id: str = ""
+    lang: str = ""  # language of this block when not the handout's
 
 
 @dataclass(frozen=True)

@@ -434,7 +434,7 @@ def _check_elements(elems: list[_Elem]) -> list[Finding]:
     """Headings, tables, lists and figures."""
     out = _check_headings(elems)
     for elem in elems:
-        out += _check_table_elem(elem) + _check_list_elem(elem) + _check_figure(elem)
+        out += _check_table_elem(elem) + _check_list_elem(elem) + _check_figure(elem) + _check_link_elem(elem)
     return out
 
 
@@ -503,6 +503,14 @@ def _check_figure(elem: _Elem) -> list[Finding]:
     if elem.role == "Figure" and not _text(elem.obj.get("/Alt")).strip():
         return [Finding("figure-no-alt", "Figure without /Alt")]
     return []
+
+
+def _check_link_elem(elem: _Elem) -> list[Finding]:
+    """A Link holds its visible text (marked content) and its annotation (OBJR), PDF/UA-1 7.18.5."""
+    if elem.role != "Link":
+        return []
+    missing = [what for what, has in (("marked content (its text)", elem.mcids), ("an OBJR", elem.objrs)) if not has]
+    return [Finding("link-empty", f"Link element without {' and '.join(missing)}")] if missing else []
 
 
 # ----- MCIDs and the ParentTree

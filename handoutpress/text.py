@@ -2,6 +2,7 @@
 
 Markup an author may use in content text:
   **bold**   *italic*   [link text](https://example.org)   [@source-key]   [@a; @b]
+  [texto en español]{lang=es}   (a passage in another language)
 A backslash before a markup character makes it literal (\\* \\[ \\] \\( \\) \\@ \\` \\\\); before any
 other character it is itself text (C:\\Users, \\u0041 print as written). Every other character,
 including < > & { }, is text and prints as written.
@@ -12,11 +13,12 @@ import contextvars
 import functools
 import re
 
-from .model import Cite, Emph, Link, Strong, Text
+from .model import Cite, Emph, Lang, Link, Strong, Text
 
 LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 ESCAPABLE = frozenset("\\*[]()@`")  # what a backslash makes literal; before anything else it is text
+LANG_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # BCP 47, as far as a handout needs: es, pt-BR, zh-Hant
 
 
 class MarkupError(ValueError):
@@ -79,9 +81,14 @@ def _parse(s: str, pos: int, closer: str | None):
         if ch == "[":
             flush()
             inner, after = _expect(s, pos + 1, "]", "link text", "]")
+            if s.startswith("{", after):
+                span, pos = _lang_span(s, after, inner)
+                spans.append(span)
+                continue
             if not s.startswith("(", after):
                 raise MarkupError("'[' starts a link but no '(address)' follows",
-                                  "write [text](https://...) for a link, or \\[ for a literal bracket", pos)
+                                  "write [text](https://...) for a link, [text]{lang=es} for a passage in another "
+                                  "language, or \\[ for a literal bracket", pos)
             end = s.find(")", after)
             if end < 0:
                 raise MarkupError("a link address '(' is not closed with ')'", "write [text](https://...)", after)
@@ -101,6 +108,21 @@ def _parse(s: str, pos: int, closer: str | None):
                           f"close it, or write \\{closer[0]} for a literal character", start - len(closer))
     flush()
     return spans, pos
+
+
+def _lang_span(s, at, inner):
+    """[text]{lang=xx}: the span and the position after '}'."""
+    end = s.find("}", at)
+    if end < 0:
+        raise MarkupError("'{' after ']' is not closed with '}'", "write [text]{lang=es}", at)
+    key, eq, code = s[at + 1:end].strip().partition("=")
+    code = code.strip()
+    if key.strip() != "lang" or not eq:
+        raise MarkupError(f"'{s[at:end + 1]}' is not a language setting", "write [text]{lang=es}", at)
+    if not re.fullmatch(LANG_TAG, code):
+        raise MarkupError(f"'{code}' is not a language code",
+                          "use a BCP 47 code such as es, fr, pt-BR or zh-Hant (lower-case language first)", at)
+    return Lang(code, tuple(_merge(inner))), end + 1
 
 
 def _expect(s, pos, closer, what, marker):
@@ -141,6 +163,9 @@ def to_markup(inline, numbers: dict, link_colour: str = "", describe=None) -> st
             href = escape(span.url).replace('"', "&quot;")  # a quote in an address must not end the attribute
             out.append(f'<a href="{href}"{colour} underline="1">'
                        + to_markup(span.children, numbers, link_colour) + "</a>")
+        elif isinstance(span, Lang):  # zero-width callbacks: the text object opens and closes a Span with /Lang
+            out.append(f'<onDraw name="span" label="{span.lang}"/>' + to_markup(span.children, numbers, link_colour)
+                       + '<onDraw name="span"/>')
         elif isinstance(span, Cite):
             marks = []
             for key in span.keys:

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import schema as s
 from .content import LANG, NAME
 from .errors import Problem, PublishError
-from .model import BulletList, Callout, Cite, Emph, Link, ListItem, Paragraph, Place, Section, Strong, Table, Text
+from .model import BulletList, Callout, Cite, Emph, Lang, Link, ListItem, Paragraph, Place, Section, Strong, Table, Text
 from .text import MarkupError, parse_inline
 from .yamlio import format_path, load
 
@@ -68,6 +68,8 @@ def to_source(inline) -> str:
             out.append("*" + to_source(span.children) + "*")
         elif isinstance(span, Link):
             out.append("[" + to_source(span.children) + "](" + span.url + ")")
+        elif isinstance(span, Lang):
+            out.append("[" + to_source(span.children) + "]{lang=" + span.lang + "}")
         elif isinstance(span, Cite):
             out.append("[" + "; ".join("@" + k for k in span.keys) + "]")
     return " ".join("".join(out).split())

@@ -398,3 +398,36 @@ def test_a_draft_is_read_as_a_draft_first(manifest_entry, struct_tree):
         assert notice not in struct_tree.text
     else:
         assert first == notice
+# ---------------------------------------------------------------- links and soft line breaks
+
+
+def test_every_link_holds_its_text(manifest_pdf, struct_tree):
+    """Each Link element sits inline in its paragraph holding the link's visible text (the
+    annotation's OBJR beside it is checked by test_own_tagging_rules): nothing is left empty."""
+    links = [elem for _, elem in struct_tree.elements() if elem.role == "Link"]
+    assert links, "no Link element"
+    assert [elem for elem in links if not elem.inline or not elem.text] == []
+
+
+def test_patient_links_read_in_place(manifest_entry, struct_tree):
+    """The citation markers, the contact lines and the web address are read inside their
+    paragraph, at the place they are printed."""
+    if not _is_benzodiazepines_patient_text(manifest_entry) or manifest_entry["variant"] != "patient":
+        pytest.skip("written for the English patient benzodiazepines handout")
+    links = [elem.text for _, elem in struct_tree.elements() if elem.role == "Link"]
+    assert links == ["[1]", "[2]", "[3]", "[4]", "(555) 555-0142", "maplemountain.example.org",
+                     "admissions@maplemountain.example.org", "maplemountain.example.org/handouts/benzodiazepines"]
+    paragraphs = {elem.text for _, elem in struct_tree.elements() if elem.role == "P"}
+    assert "Call admissions: (555) 555-0142" in paragraphs
+    assert any(p.endswith("Here are some common symptoms [3] [4]:") for p in paragraphs), paragraphs
+
+
+def test_no_space_inside_a_word_split_over_two_lines(manifest_entry, struct_tree):
+    """Large print wraps the handout's web address inside the word: read from the tags it stays
+    one word, while words broken at a space keep their space."""
+    if manifest_entry["variant"] != "large-print" or manifest_entry["handout"] != HANDOUT:
+        pytest.skip("the web address wraps inside the word in the large-print benzodiazepines handout")
+    text = struct_tree.text
+    assert "Latest version: maplemountain.example.org/handouts/benzodiazepines" in text
+    assert "hand outs" not in text
+    assert "Benzos addiction can develop due to their potential" in text  # breaks at spaces keep them

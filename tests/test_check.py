@@ -80,7 +80,7 @@ def test_every_code_the_publisher_raises_has_a_fixture():
         "schema", "handout-unknown", "variant-unknown", "file-missing", "yaml-too-large",
         # pdfcheck.py findings on a built PDF's tags, fonts and metadata (tests/test_pdfcheck.py); check never runs it
         "content-unparseable", "duplicate-mcid", "empty-heading", "figure-no-alt", "font-no-tounicode",
-        "font-not-embedded", "heading-skip", "link-untagged", "list-structure", "marked-content-nesting",
+        "font-not-embedded", "heading-skip", "link-empty", "link-untagged", "list-structure", "marked-content-nesting",
         "mcid-missing-from-content", "mcid-not-in-parent-tree", "missing-tabs", "no-display-doc-title", "no-lang",
         "no-markinfo", "no-pdfua-id", "no-struct-tree", "no-title", "nonstandard-role",
         "parent-tree-entry-without-mcid", "standard-14-font", "table-structure", "unbalanced-marked-content",

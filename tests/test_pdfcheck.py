@@ -309,6 +309,13 @@ def _after(anchor: bytes, extra: bytes):
     return lambda d: d.content(anchor, anchor + extra)
 
 
+def _text_beside_link(d):
+    """The link's text (MCID 2) in the surrounding P, its Link holding only the OBJR: the first round's files."""
+    objr = d.link.K[1]
+    d.p.K, d.link.K = Array([1, 2, d.link]), Array([objr])
+    d.parents[2] = d.p
+
+
 def _set(attr: str, value):
     """A mutation that sets attr on the named part to value(d)."""
     part, key = attr.split(".")
@@ -363,7 +370,9 @@ DEFECTS = {
     "link-no-contents": ({"link-untagged"}, lambda d: d.annot.__delitem__("/Contents")),
     "link-no-struct-parent": ({"link-untagged"}, lambda d: d.annot.__delitem__("/StructParent")),
     "link-parent-is-p": ({"link-untagged"}, lambda d: d.root.ParentTree.Nums.__setitem__(3, d.p)),
-    "link-without-objr": ({"link-untagged"}, _set("link.K", lambda d: 2)),
+    "link-without-objr": ({"link-untagged", "link-empty"}, _set("link.K", lambda d: 2)),
+    # the Link holds only its annotation; its text stays in the paragraph (outloud LNK-003)
+    "link-without-text": ({"link-empty"}, _text_beside_link),
     "missing-tabs": ({"missing-tabs"}, lambda d: d.page.__delitem__("/Tabs")),
     # fonts
     "font-not-embedded": ({"font-not-embedded"}, lambda d: _font(d).FontDescriptor.__delitem__("/FontFile2")),
@@ -410,7 +419,7 @@ def test_every_promised_code_has_a_negative_test():
         "parent-tree-entry-without-mcid", "nonstandard-role", "link-untagged", "missing-tabs",
         "font-not-embedded", "font-no-tounicode", "standard-14-font", "no-markinfo", "no-lang",
         "no-display-doc-title", "no-title", "no-pdfua-id", "no-struct-tree", "heading-skip",
-        "table-structure", "list-structure", "figure-no-alt",
+        "table-structure", "list-structure", "figure-no-alt", "link-empty",
         "tounicode-value", "list-numbering", "no-pdfa2-id", "pdf-version", "draft-notice",
     }
     tested = set().union(*(expected for expected, _ in DEFECTS.values()))

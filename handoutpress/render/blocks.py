@@ -5,14 +5,13 @@ from dataclasses import dataclass, field
 
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
 from .. import model as m
 from ..text import to_markup
 from .flowables import Box, TableTags
-from .tagging import CONTENT, StructNode, Tagged
+from .tagging import CONTENT, HandoutParagraph, StructNode, Tagged
 
 
 MIN_ROWS_PER_PART = 2
@@ -59,9 +58,11 @@ class Ctx:
             self._styles[key] = ParagraphStyle(f"{name}-{len(self._styles)}", **base)
         return self._styles[key]
 
-    def para(self, inline, style: ParagraphStyle, anchor: str = "") -> RLParagraph:
+    def para(self, inline, style: ParagraphStyle, anchor: str = "") -> HandoutParagraph:
         prefix = f'<a name="{anchor}"/>' if anchor else ""
-        return RLParagraph(prefix + to_markup(inline, self.numbers, self.link_colour), style)
+        para = HandoutParagraph(prefix + to_markup(inline, self.numbers, self.link_colour), style)
+        para.inline = m.has_spans(inline)
+        return para
 
     def outline_key(self) -> str:
         self.outline_count[0] += 1
@@ -84,7 +85,7 @@ def build(blocks, ctx: Ctx, parent: StructNode, level: int = 2) -> list:
 
 
 def paragraph(block: m.Paragraph, ctx, parent, level):
-    return [Tagged(ctx.para(block.text, ctx.style("body")), parent.add("P"))]
+    return [Tagged(ctx.para(block.text, ctx.style("body")), parent.add("P", lang=block.lang))]
 
 
 def heading(text, ctx, parent, level, style_name=None):
@@ -95,12 +96,12 @@ def heading(text, ctx, parent, level, style_name=None):
 
 
 def section(block: m.Section, ctx, parent, level):
-    sect = parent.add("Sect")
+    sect = parent.add("Sect", lang=block.lang)
     return [heading(block.heading, ctx, sect, level)] + build(block.blocks, ctx, sect, level + 1)
 
 
 def bullet_list(block: m.BulletList, ctx, parent, level, depth=0):
-    return list_items(block.items, ctx, parent.add("L", attrs=list_numbering(ctx)), depth)
+    return list_items(block.items, ctx, parent.add("L", lang=block.lang, attrs=list_numbering(ctx)), depth)
 
 
 # ISO 32000-1 table 347: how an unordered list's labels look, by the bullet the layout prints
@@ -126,7 +127,7 @@ def list_items(items, ctx, lnode, depth, labels=None, style_name="list", anchors
     for i, item in enumerate(items):
         if depth == 0 and i == len(items) - 1 and not item.items:
             style = last_style
-        li = lnode.add("LI")
+        li = lnode.add("LI", lang=item.lang)
         lbl = li.add("Lbl")
         body = li.add("LBody")
         text = labels[i] if labels else ts.extra["bullet"]
@@ -162,7 +163,8 @@ def table(block: m.Table, ctx, parent, level):
     x = ts.extra
     grid = block.kind == "grid"
     # a grid of items is read as a list, row by row; a data table as a table under its headings
-    node = parent.add("L", attrs={"ListNumbering": "None"}) if grid else parent.add("Table")
+    node = (parent.add("L", lang=block.lang, attrs={"ListNumbering": "None"}) if grid
+            else parent.add("Table", lang=block.lang))
     cell_style = ctx.style("table")
     head_style = ctx.style("table", fontName=ctx.fonts[ts.family]["bold"], textColor=x["header_colour"])
     cells, data = {}, []
@@ -201,7 +203,7 @@ def table(block: m.Table, ctx, parent, level):
 def callout(block: m.Callout, ctx, parent, level):
     name = "emergency" if block.tone == "emergency" else "callout"
     ts = ctx.theme.styles[name]
-    group = parent.add("Div")
+    group = parent.add("Div", lang=block.lang)
     inner_ctx = _narrower(ctx, 2 * (ts.extra["padding"] + ts.extra["border_width"]))
     content = []
     if block.heading:
