@@ -76,6 +76,13 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system
+        return False
+
+
 def select(root: Path, names: list[str]) -> tuple[list[Path], list[str]]:
     """Handout files for the names given (ids or paths); unknown names come back separately."""
     files = handout_files(root)
@@ -87,7 +94,7 @@ def select(root: Path, names: list[str]) -> tuple[list[Path], list[str]]:
         path = Path(name)
         if name in by_id:
             chosen.append(by_id[name])
-        elif path.suffix in (".yaml", ".yml") and path.is_file():
+        elif path.suffix in (".yaml", ".yml") and _is_file(path):
             chosen.append(path)
         else:
             unknown.append(name)
@@ -210,6 +217,17 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
     return Built(handout, variant, data, pages, warnings, resolved.title, checked.reading)
 
 
+def _check_name(handout, variant) -> None:
+    """A PDF name the file system cannot hold is an error at the variant, before anything is drawn."""
+    name = output.pdf_name(handout, variant)
+    if len(name.encode()) > output.MAX_NAME_BYTES:
+        p = variant.place
+        raise PublishError(Problem(p.file, p.line, p.column, p.path,
+                                   f"the PDF's file name '{name[:60]}...' is {len(name.encode())} bytes long, over the "
+                                   f"{output.MAX_NAME_BYTES} a file name may have", "use a shorter id, variant name "
+                                   "or file_name", code="file-name-too-long"))
+
+
 @dataclass
 class HandoutResult:
     """What building one handout file produced, before anything is written."""
@@ -249,6 +267,7 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
             progress(f"{shown} ({variant.name})")
         checked = None
         try:
+            _check_name(handout, variant)
             checked = check_variant(handout, variant, root, caches)
             built = render_variant(handout, variant, root, caches, checked)
         except PublishError as exc:
@@ -417,9 +436,7 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
         report.warnings += result.warnings
         report.failed += result.failed
         for item in result.built:
-            name = (item.variant.file_name + ".pdf") if item.variant.file_name else output.file_name(
-                item.handout.clinic.short_name, item.handout.id, item.variant.name, item.variant.language)
-            target = out_dir / item.handout.id / name
+            target = out_dir / item.handout.id / output.pdf_name(item.handout, item.variant)
             if not output.holds(target, item.data):  # the same bytes are not rewritten (their mtime stays)
                 staged.append(output.stage(target, item.data))
             entry = output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages, item.title,

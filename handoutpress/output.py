@@ -35,6 +35,16 @@ def file_name(clinic_short: str, handout_id: str, variant: str, language: str) -
     return "-".join(p for p in parts if p) + ".pdf"
 
 
+MAX_NAME_BYTES = 200  # a file name in out/: its temp file adds about 22 (".", pid, random, ".tmp") to the 255 allowed
+
+
+def pdf_name(handout, variant) -> str:
+    """The file name of a variant's PDF in out/<handout id>/."""
+    if variant.file_name:
+        return variant.file_name + ".pdf"
+    return file_name(handout.clinic.short_name, handout.id, variant.name, variant.language)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside the target, flush it to disk, then rename over it."""
     commit([stage(path, data)])

@@ -55,6 +55,7 @@ class Text(Spec):
     pattern: str = ""
     nonempty: bool = True
     hint: str = ""
+    max_length: int = 0  # characters; 0: any (names in file names must fit the file system's 255 bytes)
 
     def check(self, value, path, ck):
         if isinstance(value, (int, float)) and not isinstance(value, bool) and not self.choices:
@@ -67,6 +68,9 @@ class Text(Spec):
         elif self.choices and value not in self.choices:
             ck.add(path, f"'{value}' is not one of {', '.join(self.choices)}",
                    f"use one of {', '.join(self.choices)}", "schema-choice")
+        elif self.max_length and len(value) > self.max_length:
+            ck.add(path, f"'{value[:40]}...' is {len(value)} characters long, over the limit of {self.max_length}",
+                   "use a shorter name", "schema-too-long")
         elif self.pattern and not re.fullmatch(self.pattern, value):
             ck.add(path, f"'{value}' is not in the expected form", self.hint or f"match {self.pattern}", "schema-pattern")
         return value
@@ -77,6 +81,8 @@ class Text(Spec):
             out["enum"] = list(self.choices)
         if self.pattern:
             out["pattern"] = self.pattern
+        if self.max_length:
+            out["maxLength"] = self.max_length
         return out
 
     def describe(self):
