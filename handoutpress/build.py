@@ -408,7 +408,13 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
     if any(p.severity == "error" for p in clinic_checks):
         report.problems += [p for p in clinic_checks if p.severity == "error"]  # every handout prints these
         return report
-    previous = [] if force else output.read_manifest(out_dir)
+    previous, damage = output.load_manifest(out_dir)
+    if damage:  # a manifest edited by hand or damaged: what it cannot vouch for is rebuilt
+        report.warnings.append(Problem(_shown(out_dir / output.MANIFEST, root), None, None, "",
+                                       f"the manifest {damage}", "nothing to do: the outputs it cannot vouch for "
+                                       "are rebuilt and a new manifest is written", code="manifest-damaged",
+                                       severity="warning"))
+    previous = [] if force else previous
     todo, keys, shared = [], {}, shared_key(root.resolve())
     translations = {}
     for path in files:

@@ -7,7 +7,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 MANIFEST = "manifest.json"
 
@@ -154,25 +154,50 @@ def _next(variant) -> str:
 
 
 def read_manifest(out_dir: Path) -> list[dict]:
-    """The outputs listed in out_dir/manifest.json; none when it is missing or unreadable."""
+    """The usable outputs listed in out_dir/manifest.json; none when it is missing or unreadable."""
+    return load_manifest(out_dir)[0]
+
+
+_TEXT_FIELDS = ("handout", "variant", "path")  # what a build and the catalog rely on, as text
+
+
+def _usable(e) -> bool:
+    """An entry a build can trust: a mapping whose names are text and whose path is a PDF inside out/."""
+    if not isinstance(e, dict) or not all(isinstance(e.get(k), str) and e[k] for k in _TEXT_FIELDS):
+        return False
+    parts = PurePosixPath(e["path"]).parts
+    return (e["path"].endswith(".pdf") and not e["path"].startswith("/") and ".." not in parts
+            and "\\" not in e["path"] and all(isinstance(e.get(k, ""), str) for k in ("sha256", "source", "inputs")))
+
+
+def load_manifest(out_dir: Path) -> tuple[list[dict], str]:
+    """The usable entries of out_dir/manifest.json and, when some or all of it is unusable, what is wrong
+    with it (entries it cannot trust are dropped: their handouts are rebuilt, nothing else is lost)."""
     try:
-        outputs = json.loads((out_dir / MANIFEST).read_text("utf-8")).get("outputs", [])
-    except (OSError, ValueError, AttributeError):
-        return []
-    return [e for e in outputs if isinstance(e, dict)] if isinstance(outputs, list) else []
+        text = (out_dir / MANIFEST).read_text("utf-8")
+    except FileNotFoundError:
+        return [], ""
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        return [], f"is not valid JSON ({exc})"
+    outputs = data.get("outputs") if isinstance(data, dict) else None
+    if not isinstance(outputs, list):
+        return [], 'is not of the form {"outputs": [...]}'
+    usable = [e for e in outputs if _usable(e)]
+    if len(usable) < len(outputs):
+        return usable, f"has damaged entries ({len(outputs) - len(usable)} of {len(outputs)})"
+    return usable, ""
 
 
 def stage_manifest(out_dir: Path, entries: list[dict], rebuilt: set[tuple]) -> tuple[str, Path]:
     """The manifest after a build, staged (see stage) to be committed after the files it describes:
     the entries of what was rebuilt replaced, the rest kept, entries whose file is gone dropped."""
     manifest_path = out_dir / MANIFEST
-    old = []
-    try:
-        old = json.loads(manifest_path.read_text("utf-8")).get("outputs", [])
-    except (OSError, ValueError, AttributeError):
-        old = []
-    keep = [e for e in old if isinstance(e, dict) and (e.get("handout"), e.get("variant")) not in rebuilt
-            and (out_dir / str(e.get("path", ""))).is_file()]
+    old = read_manifest(out_dir)
+    keep = [e for e in old if (e["handout"], e["variant"]) not in rebuilt and (out_dir / e["path"]).is_file()]
     outputs = sorted(keep + entries, key=lambda e: (e["handout"], e["variant"]))
     data = (json.dumps({"outputs": outputs}, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
     return stage(manifest_path, data)

@@ -97,3 +97,47 @@ def test_a_font_or_logo_name_too_long_is_an_error_at_its_line(tmp_path, text, li
     error = _one_error(run_cli(root, "build", "sleep"))
     assert error.startswith(f"error: layouts/long.yaml:{line}:"), error
     assert "not found" in error
+
+
+# ---------------------------------------------------------------- a damaged manifest
+
+@pytest.mark.parametrize("text, damage", [
+    ('{"outputs": [{"path": 5, "handout": []}]}', "has damaged entries (1 of 1)"),
+    ('{"outputs": [{"handout": "x", "variant": "y", "path": "../../../etc/passwd.pdf"}]}', "has damaged entries"),
+    ('{"outputs": 5}', 'is not of the form {"outputs": [...]}'),
+    ("[1, 2]", 'is not of the form {"outputs": [...]}'),
+    ("not json", "is not valid JSON"),
+    ("\udcff", "cannot be read"),
+])
+def test_a_damaged_manifest_is_a_warning_and_what_it_lists_is_rebuilt(tmp_path, text, damage):
+    root = copy_project(tmp_path / "project", cli=False)
+    (root / "handouts" / "sleep.yaml").write_text(MINI)
+    out = root / "out"
+    first = build(root, ["sleep", "visit"], out_dir=out)
+    assert first.problems == []
+    (out / "manifest.json").write_bytes(text.encode("utf-8", "surrogateescape"))
+    report = build(root, ["sleep"], out_dir=out)
+    assert report.problems == []
+    (w,) = [w for w in report.warnings if w.code == "manifest-damaged"]
+    assert w.file == "out/manifest.json" and damage in w.message, w
+    assert [e["handout"] for e in report.written] == ["sleep"]  # nothing trusted: rebuilt
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    assert {e["handout"] for e in manifest["outputs"]} == {"sleep"}
+    for entry in manifest["outputs"]:
+        assert hashlib.sha256((out / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+    assert (out / "index.html").is_file()
+
+
+def test_a_manifest_with_some_damaged_entries_keeps_the_good_ones(tmp_path):
+    root = copy_project(tmp_path / "project", cli=False)
+    (root / "handouts" / "sleep.yaml").write_text(MINI)
+    out = root / "out"
+    assert build(root, ["sleep", "visit"], out_dir=out).problems == []
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    manifest["outputs"].append({"path": 5, "handout": []})
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    report = build(root, out_dir=out)
+    assert [w.code for w in report.warnings if w.code == "manifest-damaged"] == ["manifest-damaged"]
+    kept = json.loads((out / "manifest.json").read_text("utf-8"))["outputs"]
+    assert {e["handout"] for e in kept} >= {"sleep", "visit"}
+    assert all(isinstance(e["path"], str) for e in kept)
