@@ -290,7 +290,11 @@ def load_theme(root: Path, name: str, fonts_dir: Path | None = None) -> Theme:
             ck.add(("title_band", "logo"), f"logo file '{logo}' not found in layouts/",
                    "put the SVG in layouts/ (e.g. layouts/assets/logo.svg) and give its path from there", code="logo-missing")
         else:
-            ck.problems += _logo_problems(logo_path, root)
+            for p in _logo_problems(logo_path, root):
+                if p.code.startswith("logo-"):  # nothing in the SVG to point at: the layout's logo line
+                    ck.add(("title_band", "logo"), f"{p.file}: {p.message}", p.fix, p.code)
+                else:
+                    ck.problems.append(p)
         settings["title_band"] = {**settings["title_band"], "logo_path": logo_path}
     for slot_set in ("header", "footer"):
         for key, source in settings[slot_set].items():
