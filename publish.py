@@ -291,5 +291,38 @@ def main(argv=None) -> int:
     return 1 if report.problems else 0
 
 
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP, raised where the program is (as Ctrl-C raises KeyboardInterrupt), so the
+    build stops its workers and removes its temp files on the way out."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum, frame):
+    raise _Stopped(signum)
+
+
+def run(argv=None) -> int:
+    """main(), ended by a signal like a build that failed: a one-line message and 128 + the signal."""
+    import signal
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        code, name = 128 + signal.SIGINT, "interrupted (Ctrl-C)"
+    except _Stopped as stopped:
+        code, name = 128 + stopped.signum, f"{signal.Signals(stopped.signum).name} received"
+    try:
+        print(f"publish.py: {name}, stopped; a build stopped before publishing leaves out/ as it was",
+              file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

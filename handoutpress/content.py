@@ -283,7 +283,7 @@ def _build_handout(doc, ck, data, clinic, layouts) -> Handout:
                    variants=tuple(variants), file=doc.file, keywords=tuple(data["keywords"]),
                    call_to_action=cta, clinic=clinic, url=data["url"] or (
                        clinic.handout_url.value.replace("{id}", data["id"]) if clinic and clinic.handout_url else ""),
-                   places={key: b.place((key,)) for key in ("title", "subtitle")})
+                   places={key: b.place((key,)) for key in ("id", "title", "subtitle")})
 
 
 def _source(v, place) -> Source:
