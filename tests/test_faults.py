@@ -384,3 +384,22 @@ def test_the_lock_of_a_killed_build_does_not_block(tmp_path):
     assert (out / ".lock").exists()  # left by the killed holder
     result = run_cli(root, "build", "sleep")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_watch_rebuild_takes_the_lock_too(tmp_path):
+    import io
+
+    from handoutpress import output
+    from handoutpress.watch import _Printer, rebuild
+
+    root = copy_project(tmp_path / "project", cli=False)
+    (root / "handouts" / "sleep.yaml").write_text(MINI)
+    out, lines, errors = root / "out", io.StringIO(), io.StringIO()
+    held = output.lock(out)
+    try:
+        assert rebuild(root, ["sleep"], [], out, _Printer(lines, errors), set()) is False
+    finally:
+        output.unlock(held)
+    assert f"error: out: another build is writing to this folder (pid {os.getpid()}: " in errors.getvalue()
+    assert _snapshot(out) == {}
+    assert rebuild(root, ["sleep"], [], out, _Printer(lines, errors), set()) is True

@@ -22,7 +22,7 @@ from handoutpress.pdfcheck import (
 )
 
 FONT = Path(__file__).resolve().parents[1] / "fonts" / "AtkinsonHyperlegible-Regular.ttf"
-SRGB = Path("/usr/share/color/icc/sRGB.icc")  # ICC v2, as PDF/A-1 needs
+SRGB = Path(__file__).resolve().parent.parent / "handoutpress" / "data" / "sRGB.icc"  # ICC v2, as PDF/A-1 needs (ours: no system file)
 TEXTS = ["Wound care", "Keep the dressing dry. ", "Clinic website", "Page 1"]
 
 # ReportLab's first TrueType subset maps ASCII to itself, so these strings show the
