@@ -1,6 +1,8 @@
 """The pipeline: load everything, resolve and render every variant, then write what succeeded."""
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +80,13 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system
+        return False
+
+
 def select(root: Path, names: list[str]) -> tuple[list[Path], list[str]]:
     """Handout files for the names given (ids or paths); unknown names come back separately."""
     files = handout_files(root)
@@ -89,7 +98,7 @@ def select(root: Path, names: list[str]) -> tuple[list[Path], list[str]]:
         path = Path(name)
         if name in by_id:
             chosen.append(by_id[name])
-        elif path.suffix in (".yaml", ".yml") and path.is_file():
+        elif path.suffix in (".yaml", ".yml") and _is_file(path):
             chosen.append(path)
         else:
             unknown.append(name)
@@ -188,7 +197,7 @@ def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> C
 def render_variant(handout, variant, root: Path, caches: Caches, checked: Checked | None = None) -> Built:
     """One variant, from model to finished PDF bytes (nothing written); refuses one with errors."""
     from .render.document import render
-    from .render.finish import finish
+    from .render.finish import finish, syntax_problems
 
     checked = checked or check_variant(handout, variant, root, caches)
     if checked.errors:
@@ -200,6 +209,13 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
             "keywords": ", ".join(checked.keywords), "lang": variant.language, "date": variant.review.reviewed,
             "field_font": checked.theme.families["body"]["regular"]}
     data = finish(raw, tagger, doc_node, meta)
+    broken = syntax_problems(data)
+    if broken:  # never publish a file a PDF reader may refuse
+        p = variant.place
+        raise PublishError(Problem(p.file, p.line, p.column, p.path,
+                                   f"the {variant.name} PDF fails its syntax check ({broken[0][:200]})",
+                                   "nothing was written; a value in the handout or its layout reached the PDF in a "
+                                   "form it cannot hold: report it with both files", code="pdf-syntax"))
     pages = tagger.canvas.getPageNumber() - (0 if tagger.canvas._code else 1)
     if variant.max_pages and pages > variant.max_pages:
         p = variant.budget_place or variant.place
@@ -217,6 +233,17 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
     return Built(handout, variant, data, pages, warnings, resolved.title, checked.reading, checked.plain)
 
 
+def _check_name(handout, variant) -> None:
+    """A PDF name the file system cannot hold is an error at the variant, before anything is drawn."""
+    name = output.pdf_name(handout, variant)
+    if len(name.encode()) > output.MAX_NAME_BYTES:
+        p = variant.place
+        raise PublishError(Problem(p.file, p.line, p.column, p.path,
+                                   f"the PDF's file name '{name[:60]}...' is {len(name.encode())} bytes long, over the "
+                                   f"{output.MAX_NAME_BYTES} a file name may have", "use a shorter id, variant name "
+                                   "or file_name", code="file-name-too-long"))
+
+
 @dataclass
 class HandoutResult:
     """What building one handout file produced, before anything is written."""
@@ -225,6 +252,8 @@ class HandoutResult:
     problems: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     failed: list = field(default_factory=list)
+    handout_id: str = ""  # once loaded: two files with one id are refused together
+    id_place: object = None
 
 
 def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=None, caches=None,
@@ -249,6 +278,7 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         result.problems += exc.problems
         result.failed.append(shown)
         return result
+    result.handout_id, result.id_place = handout.id, handout.places.get("id")
     result.warnings += uncited_sources(handout) + swallowed_items(path, shown)
     # a variant that fails (page budget, stale translation...) is skipped; the others still publish
     for variant in chosen:
@@ -256,6 +286,7 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
             progress(f"{shown} ({variant.name})")
         checked = None
         try:
+            _check_name(handout, variant)
             checked = check_variant(handout, variant, root, caches)
             built = render_variant(handout, variant, root, caches, checked)
         except PublishError as exc:
@@ -356,9 +387,53 @@ def _unchanged(out_dir: Path, previous: list, shown: str, key: str, variants) ->
 _WORKER_CACHES = None  # in a worker process: layouts, fonts and translations loaded once for the whole build
 
 
-def _start_worker():
+def _start_worker(parent: int):
+    """Set up a worker process: its caches, and signals that leave stopping to the parent."""
+    import signal
+
     global _WORKER_CACHES
     _WORKER_CACHES = Caches()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)  # the parent's handler came along with fork
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux), even by SIGKILL: an orphaned
+    worker would render on for nothing, holding out/'s lock."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _stop_workers(pool) -> None:
+    """Kill a pool's workers at once (shutdown alone would wait for their current handouts)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # private, but the only handle
+    for process in processes:
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(5)
+
+
+@contextmanager
+def _signals_held():
+    """Hold SIGINT, SIGTERM and SIGHUP back (delivered when the block ends)."""
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _render_in_worker(args):
@@ -369,6 +444,45 @@ def _render_in_worker(args):
 
 def build(root: Path, names: list[str] | None = None, variants: list[str] | None = None,
           out_dir: Path | None = None, progress=None, jobs: int = 1, force: bool = False) -> Report:
+    """Build the chosen handouts and variants into out_dir (see _build), holding out_dir's lock:
+    one build per out/ at a time; another is refused with the running build's pid and command."""
+    root = Path(root)
+    out_dir = Path(out_dir or root / "out")
+    try:
+        held = output.lock(out_dir)
+    except OSError as exc:
+        return Report(problems=[_fault(exc, root, out_dir)])
+    except output.Busy as busy:
+        return Report(problems=[Problem(_shown(out_dir, root), None, None, "",
+                                        f"another build is writing to this folder ({busy.holder})",
+                                        "wait for it to finish (or stop it), then build again", code="build-running")])
+    try:
+        return _build(root, names, variants, out_dir, progress, jobs, force)
+    finally:
+        output.unlock(held)
+
+
+def _clash_problems(handout_id: str, files: list) -> list[Problem]:
+    """Two or more handout files with one id: an error at each file's id, naming the others."""
+    problems = []
+    for file, place in files:
+        others = ", ".join(f for f, _ in files if f != file)
+        line, column = (place.line, place.column) if place else (None, None)
+        problems.append(Problem(file, line, column, "id", f"the id '{handout_id}' is also the id of {others}; "
+                                "their PDFs would overwrite each other, so neither is published",
+                                "give each handout its own id", code="handout-duplicate-id"))
+    return problems
+
+
+def _fault(exc: OSError, root: Path, out_dir: Path) -> Problem:
+    """A file-system error while writing out/, as a problem naming the path and what to do."""
+    place = output.fault_place(exc) or out_dir
+    message, fix = output.fault_message(exc)
+    return Problem(_shown(place, root), None, None, "", message, fix, code="output-write")
+
+
+def _build(root: Path, names: list[str] | None = None, variants: list[str] | None = None,
+           out_dir: Path | None = None, progress=None, jobs: int = 1, force: bool = False) -> Report:
     """Build the chosen handouts and variants into out_dir; a bad handout leaves its old PDFs alone.
 
     Outputs whose inputs are unchanged since the last build (same inputs hash, PDF intact) are
@@ -396,7 +510,13 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
     if any(p.severity == "error" for p in clinic_checks):
         report.problems += [p for p in clinic_checks if p.severity == "error"]  # every handout prints these
         return report
-    previous = [] if force else output.read_manifest(out_dir)
+    previous, damage = output.load_manifest(out_dir)
+    if damage:  # a manifest edited by hand or damaged: what it cannot vouch for is rebuilt
+        report.warnings.append(Problem(_shown(out_dir / output.MANIFEST, root), None, None, "",
+                                       f"the manifest {damage}", "nothing to do: the outputs it cannot vouch for "
+                                       "are rebuilt and a new manifest is written", code="manifest-damaged",
+                                       severity="warning"))
+    listed, previous = previous, ([] if force else previous)
     todo, keys, shared = [], {}, shared_key(root.resolve())
     translations = {}
     for path in files:
@@ -417,23 +537,37 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
     from .catalog import thumbnail_path
 
     output.clean_temps(out_dir)
-    entries, staged, rebuilt = [], [], set()
+    entries, staged, rebuilt, taken = [], [], set(), []
+
+    # id -> (file, place of its id): the handouts kept, and those of other files listed in the manifest
+    selected = {_shown(p, root) for p in files}
+    owners = {e["handout"]: (e["source"], None) for e in report.unchanged}
+    for e in listed:
+        if e.get("source") and e["source"] not in selected and _is_file(root / e["source"]):
+            owners.setdefault(e["handout"], (e["source"], None))
+    clashes, staged_by_id = {}, {}
 
     def take(result: HandoutResult) -> None:
         report.problems += result.problems
         report.warnings += result.warnings
         report.failed += result.failed
+        if result.handout_id:
+            source = _shown(todo[len(taken)], root)
+            first = owners.setdefault(result.handout_id, (source, result.id_place))
+            if first[0] != source:
+                clashes.setdefault(result.handout_id, [first]).append((source, result.id_place))
+        taken.append(result)
         for item in result.built:
-            name = (item.variant.file_name + ".pdf") if item.variant.file_name else output.file_name(
-                item.handout.clinic.short_name, item.handout.id, item.variant.name, item.variant.language)
-            target = out_dir / item.handout.id / name
+            target = out_dir / item.handout.id / output.pdf_name(item.handout, item.variant)
             if not output.holds(target, item.data):  # the same bytes are not rewritten (their mtime stays)
                 staged.append(output.stage(target, item.data))
+                staged_by_id.setdefault(item.handout.id, []).append(staged[-1])
             entry = output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages, item.title,
                                  item.reading, item.warnings, item.plain)
             thumb = out_dir / thumbnail_path(entry["path"])
             if item.thumbnail and not output.holds(thumb, item.thumbnail):  # after its PDF: newer, so kept
                 staged.append(output.stage(thumb, item.thumbnail))
+                staged_by_id.setdefault(item.handout.id, []).append(staged[-1])
             entry.update(source=item.source, inputs=keys[item.source])
             entries.append(entry)
             rebuilt.add((item.handout.id, item.variant.name))
@@ -444,12 +578,18 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
             from concurrent.futures import ProcessPoolExecutor
 
             work = [(root, path, clinic, clinic_checks, variants) for path in todo]
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker) as pool:
+            pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
+                                       initargs=(os.getpid(),))
+            try:
                 chunk = max(1, min(4, len(work) // (jobs * 8)))  # small: the last chunks finish together
                 for done, result in enumerate(pool.map(_render_in_worker, work, chunksize=chunk)):
                     if progress:
                         progress(done + 1, len(todo), _shown(todo[done], root))
                     take(result)
+            except BaseException:
+                _stop_workers(pool)  # a signal or an error: the workers' renders are of no use now
+                raise
+            pool.shutdown()
         else:
             caches = Caches()
             for done, path in enumerate(todo):
@@ -460,15 +600,39 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
                                    (lambda current, d=done: progress(d, len(todo), current)) if progress else None))
         if progress:
             progress(len(todo), len(todo), "")
+        for handout_id, files in clashes.items():  # their PDFs would overwrite each other: neither is published
+            report.problems += _clash_problems(handout_id, files)
+            report.failed += [f for f, _ in files[1:]]
+            dropped = staged_by_id.pop(handout_id, [])
+            output.discard(dropped)
+            staged[:] = [s for s in staged if s not in dropped]
+            report.failed += [f"{e['source']} ({e['variant']})" for e in entries if e["handout"] == handout_id]
+            entries[:] = [e for e in entries if e["handout"] != handout_id]
+            rebuilt -= {r for r in rebuilt if r[0] == handout_id}
         if entries:
             staged.append(output.stage_manifest(out_dir, entries, rebuilt))
+        from .catalog import INDEX
+
+        for target in [path for _, path in staged] + [out_dir / INDEX]:
+            fault = output.blocked(target)  # a folder or an immutable file in the way: stop before any rename
+            if fault:
+                raise fault
+    except OSError as exc:
+        output.discard(staged)
+        report.problems.append(_fault(exc, root, out_dir))
+        report.failed += [f"{e['source']} ({e['variant']})" for e in entries]
+        return report
     except BaseException:
         output.discard(staged)
         raise
-    output.commit(staged)
     from .catalog import write_catalog  # out/index.html (and any thumbnail still missing), from the manifest
 
-    write_catalog(out_dir, clinic.name)
+    try:
+        with _signals_held():  # the renames are quick: a Ctrl-C waits for them, so out/ is one build or the other
+            output.commit(staged)
+        write_catalog(out_dir, clinic.name)
+    except OSError as exc:  # out/ changed under the build; what was renamed is whole
+        report.problems.append(_fault(exc, root, out_dir))
     report.written = entries
     report.problems = list(dict.fromkeys(report.problems))  # a shared parent layout fails once, not per child
     report.warnings = list(dict.fromkeys(report.warnings))

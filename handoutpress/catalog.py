@@ -9,13 +9,12 @@ a file whose bytes would not change is not rewritten.
 """
 from __future__ import annotations
 
-import json
 import struct
 import zlib
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from .output import MANIFEST, write_atomic
+from .output import MANIFEST, read_manifest, write_atomic
 from .plainlanguage import reading_label
 
 INDEX = "index.html"
@@ -194,11 +193,9 @@ def catalog_html(manifest: dict, thumbs: dict[str, tuple[int, int]] | None = Non
 def write_catalog(out_dir: Path, clinic: str = "") -> Path | None:
     """out_dir/index.html and the thumbnails, from out_dir/manifest.json; nothing when there is no manifest."""
     out_dir = Path(out_dir)
-    try:
-        manifest = json.loads((out_dir / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
+    if not (out_dir / MANIFEST).is_file():
         return None
-    manifest = {"outputs": _entries(manifest, out_dir)}  # a PDF deleted by hand is not linked
+    manifest = {"outputs": _entries({"outputs": read_manifest(out_dir)}, out_dir)}  # damaged entries are left out  # a PDF deleted by hand is not linked
     thumbs = write_thumbnails(manifest, out_dir)
     target = out_dir / INDEX
     write_if_changed(target, catalog_html(manifest, thumbs, clinic).encode("utf-8"))

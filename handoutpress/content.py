@@ -15,6 +15,7 @@ NAME = r"[a-z0-9][a-z0-9-]*"
 LANG = r"[a-z]{2}(-[A-Z]{2})?"
 STATUSES = ("draft", "in-review", "approved")
 TABLE_KINDS = ("table", "grid")
+MAX_NAME = 100  # an id or file_name, in characters: with the clinic, variant and temp-file parts it fits 255 bytes
 
 AUDIENCES = s.ListOf(item=s.Text(pattern=NAME, hint="use lower-case words such as patient, family, clinician"),
                      doc="Only these audiences see this block (empty: everyone)", default=[])
@@ -107,10 +108,10 @@ VARIANT = s.Obj(doc="One printed version of the handout", fields={
     "appointment_fields": s.Boolean(doc="Add fillable appointment date, time and clinician fields for admissions "
                                         "staff to type in before sending", default=False),
     "file_name": s.Text(pattern=NAME, doc="PDF file name without .pdf (default: clinic-handout-variant-language)",
-                        default=""),
+                        default="", max_length=MAX_NAME),
 })
 HANDOUT = s.Obj(doc="A patient handout", fields={
-    "id": s.Text(pattern=NAME, doc="Short name used in file names, e.g. benzodiazepines"),
+    "id": s.Text(pattern=NAME, doc="Short name used in file names, e.g. benzodiazepines", max_length=MAX_NAME),
     "title": s.Text(doc="The handout's title"),
     "subtitle": s.Text(doc="A one-line summary under the title", default=""),
     "language": s.Text(pattern=LANG, doc="Language code of the content", default="en"),
@@ -314,7 +315,7 @@ def _build_handout(doc, ck, data, clinic, layouts) -> Handout:
                    variants=tuple(variants), file=doc.file, keywords=tuple(data["keywords"]),
                    call_to_action=cta, clinic=clinic, url=data["url"] or (
                        clinic.handout_url.value.replace("{id}", data["id"]) if clinic and clinic.handout_url else ""),
-                   places={key: b.place((key,)) for key in ("title", "subtitle")},
+                   places={key: b.place((key,)) for key in ("id", "title", "subtitle")},
                    accepted_words=tuple(data["accepted_words"]))
 
 
