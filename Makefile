@@ -10,7 +10,11 @@ STAMP := $(VENV)/.installed
 DEB_PACKAGES := qpdf poppler-utils default-jre-headless libpdfbox2-java libactivation-java libjaxb-api-java chromium
 DEB_STAMP := $(VENV)/.debian
 
-.PHONY: publish test venv debian command clean
+# The Nu HTML Checker for the web pages' tests: the npm package ships vnu.jar (run on the Java above).
+VNU_VERSION := 26.9.27
+VNU := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+
+.PHONY: publish test venv debian command clean vnu
 
 publish: venv command
 	$(PY) publish.py build
@@ -25,8 +29,19 @@ command: venv
 	  echo "handoutpress command: $(CURDIR)/$(VENV)/bin/handoutpress (or put $(CURDIR)/$(VENV)/bin on your PATH)"; \
 	fi
 
-test: venv debian
+test: venv debian vnu
 	$(PY) -m pytest
+
+vnu: $(VNU)
+
+$(VNU): Makefile | debian
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian package npm (to fetch vnu-jar)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; \
+	  else echo "The web page tests need npm: sudo apt-get install npm"; exit 1; fi; }
+	npm install --prefix .tools --no-audit --no-fund --ignore-scripts --silent vnu-jar@$(VNU_VERSION)
+	@test -f $(VNU) && touch $(VNU)
 
 venv: $(STAMP)
 
@@ -64,4 +79,4 @@ $(DEB_STAMP): Makefile | venv
 	touch $(DEB_STAMP)
 
 clean:
-	rm -rf out $(VENV) *.egg-info
+	rm -rf out $(VENV) *.egg-info .tools
