@@ -18,7 +18,8 @@ from urllib.parse import unquote, urlsplit
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 TYPES = {".pdf": "application/pdf", ".png": "image/png", ".html": "text/html; charset=utf-8",
-         ".json": "application/json", ".txt": "text/plain; charset=utf-8", "": "application/octet-stream"}
+         ".json": "application/json", ".txt": "text/plain; charset=utf-8", ".ttf": "font/ttf",
+         "": "application/octet-stream"}
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
