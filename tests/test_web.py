@@ -221,6 +221,9 @@ def test_pages_are_readable_at_320_px_and_large_print_is_large_on_screen(browser
         context, page, _ = _open(browser, out_dir / entry["web_page"]["path"], 320)
         try:
             assert page.evaluate("document.documentElement.scrollWidth") <= 320, entry["variant"]
+            words = page.evaluate("""() => { const h = document.querySelector('h1'), r = document.createRange();
+                r.selectNodeContents(h); return [h.textContent.split(/\\s+/).length, r.getClientRects().length]; }""")
+            assert words[1] <= words[0], f"{entry['variant']}: a word of the title breaks across lines at 320 px"
             sizes[entry["variant"]] = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
         finally:
             context.close()

@@ -83,7 +83,8 @@ def _versions(links: PageLinks, variant, words) -> list[str]:
     for o in links.others:
         other_lang = o.language != variant.language
         attrs = f' hreflang="{esc(o.language)}" lang="{esc(o.language)}"' if other_lang else ""
-        label = o.variant.replace("-", " ") + (f", {autonym(o.language)}" if other_lang else "")
+        parts = [o.variant.replace("-", " ")] if o.variant != o.language else []  # "es" says only "español"
+        label = ", ".join(parts + ([autonym(o.language)] if other_lang else []))
         items.append(f'<li><a href="{esc(o.href)}"{attrs}>{esc(o.title)} ({esc(label)})</a></li>')
     return ['<nav class="wrap versions" aria-labelledby="versions-heading">',
             f'<h2 id="versions-heading">{esc(words["versions"])}</h2>', "<ul>", *items, "</ul>", "</nav>"]

@@ -40,6 +40,7 @@ def stylesheet(theme, assets: str) -> str:
                              f'format("truetype");font-weight:{weight};font-style:{style};font-display:swap}}')
     family = lambda name: f'"hp-{st[name].family}",system-ui,sans-serif'  # noqa: E731
     call, emer, tab = st["callout"].extra, st["emergency"].extra, st["table"].extra
+    # h1 at most 10vw: the title's longest word fits a phone's width instead of breaking inside
     return "\n".join(faces) + f"""
 :root{{--ink:{col("body")};--accent:{accent};--link:{links};--band:{hexcolour(band["background"])};--band-ink:{hexcolour(band["foreground"])};--mist:{hexcolour(call["background"])};--muted:{col("footer")}}}
 *{{box-sizing:border-box}}
@@ -56,7 +57,7 @@ a:focus-visible,input:focus-visible{{outline:3px solid var(--accent);outline-off
 .mark{{width:2.6rem;height:2.6rem;flex:none;color:var(--band-ink)}}
 .wordmark{{margin:0;font-size:{em("wordmark")};font-weight:700;line-height:1.2}}
 .tagline{{display:block;font-size:{st["tagline"].size / st["wordmark"].size:.4g}em;font-weight:400}}
-h1{{margin:0;font-size:{em("title")};line-height:{st["title"].leading / st["title"].size:.3g}}}
+h1{{margin:0;font-size:min({em("title")},10vw);line-height:{st["title"].leading / st["title"].size:.3g}}}
 .subtitle{{margin:.35rem 0 0;font-size:{em("subtitle")}}}
 .versions{{margin:1rem auto 0;border-bottom:1px solid var(--accent);padding-bottom:.75rem}}
 .versions h2{{font-size:1em;margin:0 0 .25rem;color:var(--ink)}}
