@@ -28,6 +28,8 @@ class Built:
     plain: object = None  # plainlanguage.Plain: everyday words and PEMAT-P
     source: str = ""  # the handout file, as shown
     thumbnail: bytes | None = None  # page 1 as PNG for the catalog (rendered where the PDF was)
+    page: bytes = b""  # the variant's web page (out/<handout>/<file>.html)
+    fonts: tuple = ()  # font files the web page names, copied once to out/_assets/
 
 
 @dataclass
@@ -113,6 +115,7 @@ class Caches:
     fonts: dict = field(default_factory=dict)  # layout name -> registered font names by role
     translations: dict = field(default_factory=dict)
     theme_checks: dict = field(default_factory=dict)  # layout name -> contrast and type-size problems
+    marks: dict = field(default_factory=dict)  # logo file -> its SVG bytes, for the web pages
 
 
 @dataclass
@@ -230,7 +233,17 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
                                 f"the {variant.name} PDF is {len(data) / 1024:.0f} KB, over its e-mail budget of "
                                 f"{variant.max_kb:g} KB", "trim images or content, or raise max_kb",
                                 code="size-budget", severity="warning"))
-    return Built(handout, variant, data, pages, warnings, resolved.title, checked.reading, checked.plain)
+    from .render.html import BUDGET_KB
+
+    page, fonts = _web_page(resolved, checked.theme, handout, variant, root, caches, pages)
+    if len(page) > BUDGET_KB * 1024:
+        p = variant.place
+        warnings.append(Problem(p.file, p.line, p.column, p.path,
+                                f"the {variant.name} web page is {len(page) / 1024:.0f} KB, over its budget of "
+                                f"{BUDGET_KB} KB", "shorten the content or split the handout", code="size-budget",
+                                severity="warning"))
+    return Built(handout, variant, data, pages, warnings, resolved.title, checked.reading, checked.plain,
+                 page=page, fonts=fonts)
 
 
 def _check_name(handout, variant) -> None:
@@ -242,6 +255,36 @@ def _check_name(handout, variant) -> None:
                                    f"the PDF's file name '{name[:60]}...' is {len(name.encode())} bytes long, over the "
                                    f"{output.MAX_NAME_BYTES} a file name may have", "use a shorter id, variant name "
                                    "or file_name", code="file-name-too-long"))
+
+
+def _web_page(resolved, theme, handout, variant, root: Path, caches: Caches, pages: int) -> tuple[bytes, tuple]:
+    """The variant's web page, linking to its PDF and to the other variants a reader may be given."""
+    from .render.html import Other, PageLinks, font_files, render_page
+    from .variants import file_stem
+
+    draft = variant.review.status != "approved"
+    others = []
+    for other in handout.variants:  # an approved page links only to approved pages: drafts are not for patients
+        if other.name == variant.name or (not draft and other.review.status != "approved"):
+            continue
+        others.append(Other(file_stem(handout, other) + ".html", _title_of(root, handout, other, caches),
+                            other.language, other.name, other.audience))
+    links = PageLinks(pdf=file_stem(handout, variant) + ".pdf", pages=pages, others=tuple(others))
+    logo = theme.settings["title_band"].get("logo_path")
+    key = str(logo)
+    if key not in caches.marks:
+        caches.marks[key] = Path(logo).read_bytes() if logo and Path(logo).is_file() else None
+    return render_page(resolved, theme, handout.clinic, links, caches.marks[key]), tuple(font_files(theme))
+
+
+def _title_of(root: Path, handout, variant, caches: Caches) -> str:
+    """A variant's title as it prints, in its own language when a translation gives one."""
+    if variant.language != handout.language:
+        try:
+            return load_translation_for(root, handout, variant, caches.translations).title or handout.title
+        except PublishError:
+            return variant.title or handout.title
+    return variant.title or handout.title
 
 
 @dataclass
@@ -378,9 +421,13 @@ def _unchanged(out_dir: Path, previous: list, shown: str, key: str, variants) ->
     if variants and not set(variants) <= {e.get("variant") for e in mine}:
         return None
     for e in mine:
-        pdf = out_dir / str(e.get("path", ""))
-        if not pdf.is_file() or hashlib.sha256(pdf.read_bytes()).hexdigest() != e.get("sha256"):
-            return None
+        web = e.get("web_page") if isinstance(e.get("web_page"), dict) else {}
+        for path, digest in ((e.get("path", ""), e.get("sha256")), (web.get("path", ""), web.get("sha256"))):
+            file = out_dir / str(path)
+            if not path or not file.is_file() or hashlib.sha256(file.read_bytes()).hexdigest() != digest:
+                return None
+        if not all((out_dir / str(a)).is_file() for a in web.get("assets", [])):
+            return None  # a web page's fonts are gone: rebuilding copies them again
     return mine
 
 
@@ -537,7 +584,7 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
     from .catalog import thumbnail_path
 
     output.clean_temps(out_dir)
-    entries, staged, rebuilt, taken = [], [], set(), []
+    entries, staged, rebuilt, taken, fonts = [], [], set(), [], set()
 
     # id -> (file, place of its id): the handouts kept, and those of other files listed in the manifest
     selected = {_shown(p, root) for p in files}
@@ -568,6 +615,13 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
             if item.thumbnail and not output.holds(thumb, item.thumbnail):  # after its PDF: newer, so kept
                 staged.append(output.stage(thumb, item.thumbnail))
                 staged_by_id.setdefault(item.handout.id, []).append(staged[-1])
+            if item.page:
+                page = target.with_suffix(".html")
+                if not output.holds(page, item.page):
+                    staged.append(output.stage(page, item.page))
+                    staged_by_id.setdefault(item.handout.id, []).append(staged[-1])
+                entry["web_page"] = output.web_entry(out_dir, page, item.page, item.fonts)
+                fonts.update(item.fonts)
             entry.update(source=item.source, inputs=keys[item.source])
             entries.append(entry)
             rebuilt.add((item.handout.id, item.variant.name))
@@ -609,6 +663,7 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
             report.failed += [f"{e['source']} ({e['variant']})" for e in entries if e["handout"] == handout_id]
             entries[:] = [e for e in entries if e["handout"] != handout_id]
             rebuilt -= {r for r in rebuilt if r[0] == handout_id}
+        staged += output.stage_assets(out_dir, sorted(fonts), root / "fonts" / "OFL.txt")
         if entries:
             staged.append(output.stage_manifest(out_dir, entries, rebuilt))
         from .catalog import INDEX

@@ -152,10 +152,19 @@ def _row(entry: dict, thumbs: dict) -> dict:
         "reviewer": str(entry.get("reviewer") or ""),
         "next_review": str(entry.get("next_review") or ""), "next_review_label": _date(str(entry.get("next_review") or "")),
         "version": str(entry.get("version") or ""), "reading_label": reading_label(entry.get("reading")),
-        "href": quote(path), "file_name": PurePosixPath(path).name,
+        "href": quote(path), "file_name": PurePosixPath(path).name, "web": _web_href(entry),
         "thumb": quote(thumbnail_path(path)) if size else "",
         "thumb_width": THUMB_CSS, "thumb_height": round(THUMB_CSS * size[1] / size[0]) if size else 0,
     }
+
+
+def _web_href(entry: dict) -> str:
+    """The variant's web page, when the manifest records a safe relative .html path for it."""
+    web = entry.get("web_page")
+    path = str(web.get("path", "")) if isinstance(web, dict) else ""
+    if not path.endswith(".html") or path.startswith("/") or ".." in PurePosixPath(path).parts or "\\" in path:
+        return ""
+    return quote(path)
 
 
 def _order(row: dict) -> tuple:

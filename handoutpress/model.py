@@ -254,3 +254,4 @@ class Resolved:
     sources: tuple  # (number, Source) in first-citation order
     numbers: dict = field(default_factory=dict)  # source key -> number
     title_place: Place | None = None  # where the printed title is written (for errors about it)
+    url: str = ""  # this variant's web page (the QR code and "Latest version" point at it); "" when none

@@ -289,6 +289,27 @@ def entry(handout, variant, out_dir: Path, path: Path, data: bytes, pages: int, 
             "warnings": [f"{w.code}: {w}" for w in warnings]}
 
 
+ASSETS = "_assets"  # beside the handout folders: the fonts every web page shares, copied once
+
+
+def web_entry(out_dir: Path, path: Path, data: bytes, fonts=()) -> dict:
+    """The manifest's record of a variant's web page, inside its PDF's entry, with the shared files it uses."""
+    return {"kind": "web page", "path": path.relative_to(out_dir).as_posix(), "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "assets": sorted(f"{ASSETS}/{Path(f).name}" for f in fonts)}
+
+
+def stage_assets(out_dir: Path, files: list, licence: Path | None = None) -> list[tuple[str, Path]]:
+    """Copy the web pages' font files (and their licence) into out_dir/_assets, unless already there."""
+    staged = []
+    for src in list(files) + ([licence] if licence and licence.is_file() and files else []):
+        data = Path(src).read_bytes()
+        target = out_dir / ASSETS / Path(src).name
+        if not holds(target, data):
+            staged.append(stage(target, data))
+    return staged
+
+
 def _next(variant) -> str:
     from .labels import next_review
 

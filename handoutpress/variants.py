@@ -48,8 +48,25 @@ def resolve(handout: Handout, variant: Variant) -> Resolved:
     sources, numbers = number_sources(blocks, cta, handout.sources)
     return Resolved(handout=handout, variant=variant, title=variant.title or handout.title,
                     subtitle=variant.subtitle or handout.subtitle, blocks=blocks, call_to_action=cta,
-                    sources=sources, numbers=numbers,
+                    sources=sources, numbers=numbers, url=page_url(handout, variant),
                     title_place=variant.place if variant.title else handout.places.get("title", variant.place))
+
+
+def file_stem(handout: Handout, variant: Variant) -> str:
+    """The variant's file name without extension: its .pdf and its .html share it."""
+    from .output import file_name  # pure string rules; moves with the reorganisation
+
+    short = handout.clinic.short_name if handout.clinic else ""
+    return variant.file_name or file_name(short, handout.id, variant.name, variant.language).removesuffix(".pdf")
+
+
+def page_url(handout: Handout, variant: Variant) -> str:
+    """The variant's web page: {file} in the handout's address pattern is its file name; an address
+    ending in / is the folder of the handout's pages."""
+    url = handout.url
+    if url.endswith("/") and "{file}" not in url:
+        url += "{file}.html"
+    return url.replace("{file}", file_stem(handout, variant))
 
 
 def find_variant(handout: Handout, name: str) -> Variant | None:
