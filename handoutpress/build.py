@@ -11,7 +11,7 @@ from .content import load_clinic, load_handout
 from .errors import Problem, PublishError
 from .labels import document_title
 from .layout import list_layouts
-from .variants import find_variant, resolve
+from .variants import find_variant, page_name, resolve
 
 CLINIC_FILE = "clinic.yaml"
 
@@ -267,7 +267,7 @@ def _web_page(resolved, theme, handout, variant, root: Path, caches: Caches, pag
     for other in handout.variants:  # an approved page links only to approved pages: drafts are not for patients
         if other.name == variant.name or (not draft and other.review.status != "approved"):
             continue
-        others.append(Other(file_stem(handout, other) + ".html", _title_of(root, handout, other, caches),
+        others.append(Other(page_name(other), _title_of(root, handout, other, caches),
                             other.language, other.name, other.audience))
     links = PageLinks(pdf=file_stem(handout, variant) + ".pdf", pages=pages, others=tuple(others))
     logo = theme.settings["title_band"].get("logo_path")
@@ -616,7 +616,7 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
                 staged.append(output.stage(thumb, item.thumbnail))
                 staged_by_id.setdefault(item.handout.id, []).append(staged[-1])
             if item.page:
-                page = target.with_suffix(".html")
+                page = target.parent / page_name(item.variant)
                 if not output.holds(page, item.page):
                     staged.append(output.stage(page, item.page))
                     staged_by_id.setdefault(item.handout.id, []).append(staged[-1])

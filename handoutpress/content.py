@@ -86,7 +86,7 @@ SOURCE = s.Obj(doc="A cited source", fields={
     "url": s.Text(pattern=r"https://\S+", doc="Web address, only when certain", default=""),
 })
 HANDOUT_URL = s.Text(pattern=r"https://\S+", doc="Web address of this handout's pages: a folder ending in / or a "
-                     "pattern with {file} for each variant's file name (default: the clinic's handout_url)", default="")
+                     "pattern with {variant} for each variant's name (default: the clinic's handout_url)", default="")
 VARIANT = s.Obj(doc="One printed version of the handout", fields={
     "audience": s.Text(pattern=NAME, doc="Who it is for: patient, family, clinician...", default="patient"),
     "language": s.Text(pattern=LANG, doc="Language code (default: the handout's)", default=""),
@@ -138,8 +138,8 @@ CLINIC = s.Obj(doc="The clinic's details, shared by every handout", fields={
     "phone": CONTACT, "web": CONTACT,
     "email": s.Obj(doc="Admissions e-mail", fields=CONTACT.fields, default=None),
     "address": s.Obj(doc="Street address", fields=CONTACT.fields, default=None),
-    "handout_url": s.Obj(doc="Web address of each variant's web page, with {id} for the handout id and {file} "
-                            "for the variant's file name (a folder ending in / holds <file>.html); printed with "
+    "handout_url": s.Obj(doc="Web address of each variant's web page, with {id} for the handout id and "
+                            "{variant} for the variant's name (a folder ending in / holds <variant>.html); printed with "
                             "a QR code", fields=CONTACT.fields, default=None),
 })
 

@@ -60,13 +60,18 @@ def file_stem(handout: Handout, variant: Variant) -> str:
     return variant.file_name or file_name(short, handout.id, variant.name, variant.language).removesuffix(".pdf")
 
 
+def page_name(variant: Variant) -> str:
+    """The variant's web page in out/<handout>/: short, since its address is printed beside the QR code."""
+    return variant.name + ".html"
+
+
 def page_url(handout: Handout, variant: Variant) -> str:
-    """The variant's web page: {file} in the handout's address pattern is its file name; an address
+    """The variant's web page: {variant} in the handout's address pattern is its variant name; an address
     ending in / is the folder of the handout's pages."""
     url = handout.url
-    if url.endswith("/") and "{file}" not in url:
-        url += "{file}.html"
-    return url.replace("{file}", file_stem(handout, variant))
+    if url.endswith("/") and "{variant}" not in url:
+        url += "{variant}.html"
+    return url.replace("{variant}", variant.name)
 
 
 def find_variant(handout: Handout, name: str) -> Variant | None:
