@@ -383,17 +383,25 @@ def run(argv=None) -> int:
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _stop)
     try:
-        return main(argv)
+        code = main(argv)
+        _ignore_signals(signal)  # the work is done: a late signal must not turn its exit code into a kill
+        return code
     except KeyboardInterrupt:
         code, name = 128 + signal.SIGINT, "interrupted (Ctrl-C)"
     except _Stopped as stopped:
         code, name = 128 + stopped.signum, f"{signal.Signals(stopped.signum).name} received"
+    _ignore_signals(signal)
     try:
         print(f"publish.py: {name}, stopped; a build stopped before publishing leaves out/ as it was",
               file=sys.stderr)
     except (OSError, ValueError):
         pass
     return code
+
+
+def _ignore_signals(signal) -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
 
 
 def console() -> None:

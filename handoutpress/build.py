@@ -211,8 +211,9 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
             "author": handout.clinic.name, "subject": resolved.subtitle or resolved.title,
             "keywords": ", ".join(checked.keywords), "lang": variant.language, "date": variant.review.reviewed,
             "field_font": checked.theme.families["body"]["regular"]}
-    data = finish(raw, tagger, doc_node, meta)
-    broken = syntax_problems(data)
+    with _signals_held():  # a Ctrl-C raised inside pikepdf's C++ (its write callbacks) aborts the process
+        data = finish(raw, tagger, doc_node, meta)
+        broken = syntax_problems(data)
     if broken:  # never publish a file a PDF reader may refuse
         p = variant.place
         raise PublishError(Problem(p.file, p.line, p.column, p.path,
@@ -343,7 +344,8 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         from .catalog import thumbnail
 
         try:
-            built.thumbnail = thumbnail(built.data)
+            with _signals_held():  # pdfium's C code, likewise
+                built.thumbnail = thumbnail(built.data)
         except Exception:  # noqa: BLE001 - pdfium's errors; the catalog tries again from the file
             built.thumbnail = None
         result.built.append(built)
