@@ -177,6 +177,7 @@ class Variant:
     min_inflesz: float | None = None  # lowest Spanish reading ease (Szigriszt-Pazos) before `check` warns
     inflesz_place: Place | None = None
     accepted_words: tuple = ()  # listed jargon approved in this variant's text (plainwords)
+    closing: bool = True  # the closing notes (formats, disclaimer, review); a packet's cover has none
 
 
 @dataclass(frozen=True)
