@@ -26,6 +26,7 @@ class Built:
     plain: object = None  # plainlanguage.Plain: everyday words and PEMAT-P
     source: str = ""  # the handout file, as shown
     thumbnail: bytes | None = None  # page 1 as PNG for the catalog (rendered where the PDF was)
+    words: str = ""  # the PDF's words for the catalog's search (read where the PDF was)
 
 
 @dataclass
@@ -266,10 +267,11 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         result.warnings += built.warnings
         built.warnings = clinic_checks + built.warnings
         built.source = shown
-        from .catalog import thumbnail
+        from .catalog import search_words, thumbnail
 
         try:
             built.thumbnail = thumbnail(built.data)
+            built.words = search_words(built.data)
         except Exception:  # noqa: BLE001 - pdfium's errors; the catalog tries again from the file
             built.thumbnail = None
         result.built.append(built)
@@ -434,7 +436,7 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
             thumb = out_dir / thumbnail_path(entry["path"])
             if item.thumbnail and not output.holds(thumb, item.thumbnail):  # after its PDF: newer, so kept
                 staged.append(output.stage(thumb, item.thumbnail))
-            entry.update(source=item.source, inputs=keys[item.source])
+            entry.update(source=item.source, inputs=keys[item.source], words=item.words)
             entries.append(entry)
             rebuilt.add((item.handout.id, item.variant.name))
 

@@ -214,6 +214,7 @@ class Handout:
     variants: tuple
     file: str
     keywords: tuple = ()
+    topics: tuple = ()  # the staff catalog's topics for this handout
     call_to_action: Callout | None = None
     clinic: Clinic | None = None
     url: str = ""  # where the current version lives; printed with a QR code
