@@ -331,7 +331,7 @@ def main(argv=None) -> int:
 
         if not 0 <= args.port <= 65535:
             parser.error("--port must be between 0 and 65535")
-        return serve(args.out, args.port)
+        return serve(args.out, args.port, ROOT)
     if args.command == "packet":
         return _packet_command(args)
     if args.command in ("build", "check", "watch", "preview", "translation"):

@@ -82,8 +82,9 @@ def choose(outputs: list[dict], specs: list[str], include_drafts: bool = False) 
         seen.add(key)
         if entry.get("status") != "approved" and not include_drafts:
             problems.append(_refuse(f"{handout}:{entry['variant']} is a {entry.get('status') or 'draft'}, not "
-                                    "approved for patients", "leave it out, or confirm with --include-drafts that "
-                                    "this packet is not for patients", "packet-draft", where))
+                                    "approved for patients", "leave it out, or confirm that this packet is not for "
+                                    "patients (--include-drafts; in the catalog, the confirmation box)",
+                                    "packet-draft", where))
             continue
         chosen.append(entry)
     if problems:
@@ -373,3 +374,62 @@ def build_packet(root: Path, out_dir: Path, outputs: list[dict], specs: list[str
         merger.add(render_page(root, entries, slip=True), "What was given", len(entries) + 1, "Slip")
     data = merger.finish()
     return Packet(data, entries, len(merger.pdf.pages))
+
+
+# ---------------------------------------------------------------- built for `serve`, in a child process
+
+BUILD_SECONDS = 60  # a packet takes a second or two; a child still at it after this is stopped
+
+
+def build_in_child(root: Path, out_dir: Path, specs: list[str], include_drafts: bool, slip: bool,
+                   seconds: float = BUILD_SECONDS) -> bytes:
+    """The packet built by a separate Python in a temporary folder, stopped after `seconds`; its bytes.
+
+    Raises PublishError for the request's own mistakes, TimeoutError when it takes too long."""
+    import json
+    import subprocess
+    import sys
+
+    with tempfile.TemporaryDirectory(prefix="handoutpress-packet-") as tmp:
+        target = Path(tmp) / "packet.pdf"
+        job = json.dumps({"root": str(root), "out": str(out_dir), "target": str(target), "specs": list(specs),
+                          "include_drafts": include_drafts, "slip": slip})
+        try:
+            done = subprocess.run([sys.executable, "-m", "handoutpress.packet"], input=job, text=True,
+                                  capture_output=True, timeout=seconds, cwd=tmp,
+                                  env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+                                       "HOME": tmp, "TMPDIR": tmp})
+        except subprocess.TimeoutExpired:
+            raise TimeoutError(f"the packet took more than {seconds:g} seconds") from None
+        if done.returncode != 0:
+            try:
+                problems = [Problem(**p) for p in json.loads(done.stdout or "[]")]
+            except (ValueError, TypeError):
+                problems = []
+            raise PublishError(problems or [Problem(PLACE, None, None, "", "the packet could not be made: "
+                                                    + (done.stderr.strip().splitlines() or ["no reason given"])[-1],
+                                                    code="packet-failed")])
+        return target.read_bytes()
+
+
+def _child() -> int:
+    """`python -m handoutpress.packet` with a job on stdin (see build_in_child); problems as JSON on stdout."""
+    import dataclasses
+    import json
+    import sys
+
+    job = json.loads(sys.stdin.read())
+    from .output import read_manifest, write_atomic
+
+    try:
+        packet = build_packet(Path(job["root"]), Path(job["out"]), read_manifest(Path(job["out"])), job["specs"],
+                              bool(job["include_drafts"]), bool(job["slip"]))
+    except PublishError as exc:
+        print(json.dumps([dataclasses.asdict(p) for p in exc.problems]))
+        return 2
+    write_atomic(Path(job["target"]), packet.data)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child())
