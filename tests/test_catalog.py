@@ -104,9 +104,9 @@ def test_catalog_lists_the_whole_manifest_not_only_what_was_rebuilt(out_dir, man
 class Served:
     """`publish.py serve --port 0 --out DIR` in a subprocess; its URL from the line it prints first."""
 
-    def __init__(self, folder: Path, log: Path):
+    def __init__(self, folder: Path, log: Path, publish: Path = ROOT / "publish.py"):
         self.log = log.open("w")
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "publish.py"), "serve", "--port", "0",
+        self.proc = subprocess.Popen([sys.executable, str(publish), "serve", "--port", "0",
                                       "--out", str(folder)], stdout=subprocess.PIPE, stderr=self.log, text=True)
         ready, _, _ = select.select([self.proc.stdout], [], [], 10)
         line = self.proc.stdout.readline() if ready else ""
