@@ -45,6 +45,7 @@ STATUS = {"approved": "Approved", "draft": "Draft", "in-review": "In review"}
 # What a row is, for the format column and filter; "web" shows once the manifest lists web pages.
 FORMATS = {"standard": "Standard print", "large-print": "Large print", "fillable": "Fillable", "web": "Web page"}
 FORMAT_ORDER = list(FORMATS)
+ROWS_SHOWN = 100  # rows a section lists before "Show all" (with JavaScript): layout, not search, costs at scale
 MARK_DAYS = 60  # reviewed this many days before the catalog's date or less: marked New (version 1.x) or Updated
 WORD = re.compile(r"[^\W_]+")
 
@@ -175,9 +176,18 @@ def _haystack(entry: dict, title: str) -> str:
 
 
 def search_index(rows: list[dict]) -> str:
-    """The inline JSON index, safe inside <script>: row id -> words."""
-    data = json.dumps({r["item"]: r["search"] for r in rows}, ensure_ascii=False, separators=(",", ":"),
-                      sort_keys=True)
+    """The inline JSON index, safe inside <script>: the words all of a handout's rows share ("h": handout ->
+    words) and each row's others ("r": row id -> words); variants share most words, so it is far smaller."""
+    by_handout: dict[str, list[dict]] = {}
+    for r in rows:
+        by_handout.setdefault(r["handout"], []).append(r)
+    shared, own = {}, {}
+    for handout, group in by_handout.items():
+        common = set.intersection(*(set(r["search"].split()) for r in group))
+        shared[handout] = " ".join(w for w in group[0]["search"].split() if w in common)
+        for r in group:
+            own[r["item"]] = " ".join(w for w in r["search"].split() if w not in common)
+    data = json.dumps({"h": shared, "r": own}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -282,7 +292,7 @@ def catalog_html(manifest: dict, thumbs: dict[str, tuple[int, int]] | None = Non
                        key=lambda o: (FORMAT_ORDER.index(o[0]) if o[0] in FORMAT_ORDER else 99, o[1])),
         topics=sorted({t for r in rows for t in r["topics"]}, key=str.lower), today=today,
         today_label=_date(today) if today else "", mark_days=MARK_DAYS, index=search_index(rows),
-        max_items=MAX_ITEMS)
+        max_items=MAX_ITEMS, rows_shown=ROWS_SHOWN)
 
 
 def write_catalog(out_dir: Path, clinic: str = "") -> Path | None:

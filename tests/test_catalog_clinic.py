@@ -316,3 +316,30 @@ def test_serve_refuses_bad_packet_requests_with_a_page_saying_why(clinic_server,
         assert text.startswith("<!DOCTYPE html>") and "Back to the catalog" in text
     assert _post(url, "item=sleep:patient&item=anxiety:patient&confirm_drafts=yes", **own) == (200, "application/pdf")
     assert _listing(clinic / "out") == before
+
+
+def test_a_long_catalog_lists_a_hundred_rows_a_section_until_show_all(browser, tmp_path):  # noqa: F811
+    from handoutpress import catalog
+
+    outputs = [{"handout": f"h{n:03d}", "variant": "patient", "audience": "patient", "language": "en",
+                "status": "approved", "path": f"h{n:03d}/h{n:03d}.pdf", "pages": 1, "bytes": 2048,
+                "title": f"Handout {n:03d}", "version": "1.0", "reviewed": "2026-11-26",
+                "words": "common" + (" rare" if n % 50 == 0 else "")} for n in range(130)]
+    (tmp_path / "index.html").write_text(catalog.catalog_html({"outputs": outputs}), "utf-8")
+    for scripts in (True, False):
+        watched = Watched(browser, java_script_enabled=scripts)
+        p = watched.page
+        p.goto((tmp_path / "index.html").as_uri(), wait_until="load")
+        if not scripts:
+            assert len(watched.rows()) == 130  # without JavaScript the whole list shows
+            watched.context.close()
+            continue
+        assert len(watched.rows()) == catalog.ROWS_SHOWN == 100
+        assert p.locator("#filter-status").inner_text() == "Showing 100 of the 130 PDFs (130 in all)."
+        p.get_by_role("button", name="Show all 130 in this section").click()
+        assert len(watched.rows()) == 130 and p.locator("#filter-status").inner_text() == "Showing all 130 PDFs."
+        p.get_by_label("Search").fill("rare")
+        assert [r["item"] for r in watched.rows()] == ["h000:patient", "h050:patient", "h100:patient"]
+        assert p.locator("#approved p.more").is_hidden()
+        assert watched.errors == []
+        watched.context.close()
