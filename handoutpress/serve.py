@@ -60,9 +60,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def _not_own(self) -> str:
         """Why this request is not from the catalog page served here ("" when it is)."""
-        own = "{}:{}".format(*self.server.server_address[:2])
-        if self.headers.get("Host") != own:
-            return f"the request names host {self.headers.get('Host')!r}, not {own}"
+        port = self.server.server_address[1]
+        own = self.headers.get("Host")
+        if own not in (f"{HOST}:{port}", f"localhost:{port}"):  # another name for this address: DNS rebinding
+            return f"the request names host {own!r}, not {HOST}:{port}"
         if self.headers.get("Origin") != f"http://{own}":
             return "the request does not come from this catalog's page (its Origin is " \
                    f"{self.headers.get('Origin')!r}); use the Make the packet PDF button on http://{own}/"

@@ -85,5 +85,7 @@ def test_every_code_the_publisher_raises_has_a_fixture():
         "no-markinfo", "no-pdfua-id", "no-struct-tree", "no-title", "nonstandard-role",
         "parent-tree-entry-without-mcid", "standard-14-font", "table-structure", "unbalanced-marked-content",
         "unreadable", "tounicode-value", "list-numbering", "no-pdfa2-id", "pdf-version", "draft-notice",
+        # packet.py: a packet request's states (tests/test_packet.py); check never makes packets
+        "packet-missing-file", "packet-failed", "packet-too-big",
     }
     assert sorted(codes - covered - untestable) == []
