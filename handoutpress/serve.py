@@ -27,6 +27,7 @@ DEFAULT_PORT = 8000
 REQUEST_TIMEOUT = 10  # seconds a connection may take to send a request (or stay idle between two)
 MAX_CONNECTIONS = 32  # connections (one thread each) served at once; one person's browser needs a few
 MAX_FORM_BYTES = 16 * 1024  # a packet request: a few dozen ids
+PACKET_WAIT = 30  # seconds a packet request waits for the one before it
 PACKET = "/packet"
 TYPES = {".pdf": "application/pdf", ".png": "image/png", ".html": "text/html; charset=utf-8",
          ".json": "application/json", ".txt": "text/plain; charset=utf-8", "": "application/octet-stream"}
@@ -83,11 +84,16 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return
         specs, drafts, slip = form.get("item", []), form.get("confirm_drafts") == ["yes"], form.get("slip") == ["yes"]
         out_dir = Path(self.directory)
-        if not self.packet_lock.acquire(blocking=False):
+        try:
+            choose(read_manifest(out_dir), specs, drafts)  # the request's mistakes, before any work
+        except PublishError as exc:
+            self._page(400 if all(p.code in USAGE for p in exc.problems) else 500, "Packet not made",
+                       [str(p) for p in exc.problems])
+            return
+        if not self.packet_lock.acquire(timeout=PACKET_WAIT):  # one child at a time; the next one waits its turn
             self._page(503, "Busy", ["another packet is being made; try again in a moment"])
             return
         try:
-            choose(read_manifest(out_dir), specs, drafts)  # the request's mistakes, before any work
             data = build_in_child(self.root, out_dir, specs, drafts, slip)
         except PublishError as exc:
             code = 400 if all(p.code in USAGE for p in exc.problems) else 500
