@@ -221,6 +221,34 @@ def _designer_command(args, parser) -> int:
     return _exit_code(problems)
 
 
+def _packet_command(args) -> int:
+    """Build a packet from the published PDFs; a request's mistake is exit 2, a broken file exit 1."""
+    from handoutpress.errors import PublishError
+    from handoutpress.output import read_manifest, write_atomic
+    from handoutpress.packet import USAGE, build_packet
+
+    if args.target.suffix.lower() != ".pdf":
+        args.usage_parser.error(f"{args.target}: the packet's file name must end in .pdf")
+    if not args.target.parent.is_dir():
+        args.usage_parser.error(f"{args.target.parent}: no such folder for the packet")
+    outputs = read_manifest(args.out)
+    if not outputs:
+        print(f"error: {args.out / 'manifest.json'}: nothing published yet; run `python publish.py build` first",
+              file=sys.stderr)
+        return 1
+    try:
+        packet = build_packet(ROOT, args.out, outputs, args.items, args.include_drafts, args.slip)
+    except PublishError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2 if exc.problems and all(p.code in USAGE for p in exc.problems) else 1
+    write_atomic(args.target, packet.data)
+    drafts = sum(e.get("status") != "approved" for e in packet.entries)
+    print(f"wrote {_shown_path(args.target)}  ({len(packet.entries)} handout{'s' if len(packet.entries) != 1 else ''}, {packet.pages} pages"
+          + (f", {drafts} DRAFT{'S' if drafts > 1 else ''}: not for patients" if drafts else "") + ")")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = _Parser(prog="publish.py", description="Publish patient handouts as branded, accessible PDFs.",
                      epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -265,6 +293,22 @@ def main(argv=None) -> int:
                                          "catalog page and its PDFs, so Print works. Ctrl-C stops it.")
     sv.add_argument("--port", metavar="N", type=int, default=8000, help="port (default: 8000; 0: any free port)")
     sv.add_argument("--out", metavar="DIR", type=Path, default=ROOT / "out", help="folder to serve (default: out/)")
+    pk = commands.add_parser("packet", help="one PDF of several published handouts, for one visit",
+                             description="Join published handouts into one PDF: a cover page listing them, then "
+                                         "each handout's own pages (its page numbers, furniture and tags), with a "
+                                         "bookmark per handout; optionally a 'what was given' slip for the chart. "
+                                         "Only PDFs listed in out/manifest.json are used; drafts need "
+                                         "--include-drafts.")
+    pk.add_argument("target", metavar="OUT.pdf", type=Path, help="the packet PDF to write")
+    pk.add_argument("items", nargs="+", metavar="HANDOUT[:VARIANT]",
+                    help="handout ids, each optionally with a variant (default: its patient variant)")
+    pk.add_argument("--out", metavar="DIR", type=Path, default=ROOT / "out",
+                    help="the published folder to take the PDFs from (default: out/)")
+    pk.add_argument("--include-drafts", action="store_true",
+                    help="allow drafts: the packet is then for review, not for patients")
+    pk.add_argument("--slip", action="store_true",
+                    help="end with a 'what was given' slip (titles, versions, review dates) for the chart")
+    pk.set_defaults(usage_parser=pk)
     w = commands.add_parser("watch", help="build, then rebuild what each saved change affects",
                             description="Build once, then watch handouts/, layouts/ (and its logo files) and "
                                         "fonts/ and rebuild only the handouts a saved change affects. Errors are "
@@ -287,7 +331,9 @@ def main(argv=None) -> int:
 
         if not 0 <= args.port <= 65535:
             parser.error("--port must be between 0 and 65535")
-        return serve(args.out, args.port)
+        return serve(args.out, args.port, ROOT)
+    if args.command == "packet":
+        return _packet_command(args)
     if args.command in ("build", "check", "watch", "preview", "translation"):
         _check_handout_names(args, parser)
     if args.command == "translation":

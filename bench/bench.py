@@ -2,7 +2,12 @@
 """Benchmarks, measured as ratios against a baseline run in the same process.
 
   python bench/bench.py                     print the whole table
-  python bench/bench.py tagging check       only these parts (tagging, check, bare, catalog)
+  python bench/bench.py tagging check       only these parts (tagging, check, bare, catalog, search)
+
+(5) search: the staff catalog page for 300 generated handouts of six variants each (1,800 rows,
+    each with ~600 words of text in its index), opened from disk in Debian's Chromium: page size,
+    time to load, and the page's own search (window.handoutpressSearch: filter every row and
+    update the page) per query, median and slowest of five; target: well under 100 ms.
 
 (4) catalog: 200 generated handouts built cold with --jobs 1 and with all cores (target 1.9x on
     2 cores); a no-op rebuild of it (target under 5% of the full build); peak memory of one
@@ -194,6 +199,59 @@ def bench_catalog(count: int = 200, memory_count: int = 1000) -> list[tuple]:
     return rows
 
 
+def bench_search(count: int = 300) -> list[tuple]:
+    import tempfile
+
+    from handoutpress import catalog
+
+    words = catalog.words_of((ROOT / "handouts" / "benzodiazepines.yaml").read_text("utf-8"))
+    variants = [("patient", "approved", "standard"), ("large-print", "approved", "large-print"),
+                ("admissions", "approved", "fillable"), ("family", "draft", "standard"),
+                ("clinician", "draft", "standard"), ("es", "draft", "standard")]
+    topics = ["medicines", "sleep", "anxiety", "depression", "family", "visits", "recovery", "children"]
+    blank = catalog.png(catalog.THUMB_PIXELS, 248, b"\xff" * catalog.THUMB_PIXELS * 3 * 248)
+    outputs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        for n in range(count):
+            (out / f"h{n:03d}").mkdir()
+            for v, (variant, status, fmt) in enumerate(variants):
+                path = f"h{n:03d}/clinic-h{n:03d}-{variant}.pdf"
+                (out / catalog.thumbnail_path(path)).write_bytes(blank)
+                start = (n * 37 + v * 11) % max(1, len(words) - 600)
+                outputs.append({"handout": f"h{n:03d}", "variant": variant, "audience": "patient",
+                                "language": "es" if variant == "es" else "en", "status": status, "format": fmt,
+                                "path": path, "pages": 4, "bytes": 90_000, "title": f"Handout {n} {words[n % len(words)]}",
+                                "subtitle": "A generated handout", "version": "1.0",
+                                "reviewed": f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}", "reviewer": "Bench",
+                                "topics": [topics[n % len(topics)], topics[(n * 3 + 1) % len(topics)]],
+                                "keywords": [], "words": " ".join(words[start:start + 600])})
+        manifest = {"outputs": outputs}
+        page_file = out / "index.html"
+        page_file.write_text(catalog.catalog_html(manifest, {e["path"]: (catalog.THUMB_PIXELS, 248) for e in outputs}),
+                             "utf-8")
+        size = page_file.stat().st_size
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            start = time.perf_counter()
+            page.goto(page_file.as_uri(), wait_until="load")
+            loaded = time.perf_counter() - start
+            ready = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+            rows = [(f"catalog page, {len(outputs)} PDFs of {count} handouts", f"{loaded * 1000:.0f} ms to load",
+                     f"{size / 1024 / 1024:.1f} MB", f"opened from disk; ready to search after {ready:.0f} ms")]
+            for query in ("w", "with", "withdrawal", "sleep medicine", "handout 157", "xyzzy", ""):
+                times = [page.evaluate("q => window.handoutpressSearch(q)", query) for _ in range(5)]
+                shown = page.evaluate("document.querySelectorAll('tr[data-audience]:not([hidden])').length")
+                rows.append((f"search {query!r} ({shown} rows shown)", f"{statistics.median(times):.1f} ms",
+                             "", f"slowest {max(times):.1f} ms (target < 100 ms)"))
+            browser.close()
+    return rows
+
+
 def table(rows, header):
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     line = "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |"
@@ -203,8 +261,9 @@ def table(rows, header):
 
 
 if __name__ == "__main__":
-    parts = sys.argv[1:] or ["tagging", "check", "bare", "catalog"]
+    parts = sys.argv[1:] or ["tagging", "check", "bare", "catalog", "search"]
     rows = []
     for part in parts:
-        rows += {"tagging": bench_tagging, "check": bench_check, "bare": bench_bare, "catalog": bench_catalog}[part]()
+        rows += {"tagging": bench_tagging, "check": bench_check, "bare": bench_bare, "catalog": bench_catalog,
+                 "search": bench_search}[part]()
     print(table(rows, ("what", "median time", "size", "ratio")))

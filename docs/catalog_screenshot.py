@@ -1,5 +1,5 @@
 """Refresh docs/catalog.png: build every handout into a temporary folder, serve it, and take a
-1200x900 screenshot of the catalog in Debian's headless Chromium (/usr/bin/chromium) with Playwright.
+1280x1000 screenshot of the catalog, two handouts added to the packet, in Debian's headless Chromium (/usr/bin/chromium) with Playwright.
 
     .venv/bin/python docs/catalog_screenshot.py
 
@@ -31,13 +31,16 @@ def main() -> int:
         if report.problems:
             print("\n".join(map(str, report.problems)), file=sys.stderr)
             return 1
-        server = make_server(Path(tmp), 0)
+        server = make_server(Path(tmp), 0, ROOT)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-                page = browser.new_page(viewport={"width": 1200, "height": 900})
+                page = browser.new_page(viewport={"width": 1280, "height": 1000})
                 page.goto(url_of(server), wait_until="load")
+                for item in ("benzodiazepines:patient", "benzodiazepines:large-print"):
+                    page.locator(f"tr[data-item='{item}'] button.add").click()
+                page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
                 target = ROOT / "docs" / "catalog.png"
                 page.screenshot(path=str(target))
                 browser.close()

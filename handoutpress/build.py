@@ -30,6 +30,7 @@ class Built:
     thumbnail: bytes | None = None  # page 1 as PNG for the catalog (rendered where the PDF was)
     page: bytes = b""  # the variant's web page (out/<handout>/<file>.html)
     fonts: tuple = ()  # font files the web page names, copied once to out/_assets/
+    words: str = ""  # the PDF's words for the catalog's search (read where the PDF was)
 
 
 @dataclass
@@ -341,11 +342,12 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         result.warnings += built.warnings
         built.warnings = clinic_checks + built.warnings
         built.source = shown
-        from .catalog import thumbnail
+        from .catalog import search_words, thumbnail
 
         try:
             with _signals_held():  # pdfium's C code, likewise
                 built.thumbnail = thumbnail(built.data)
+                built.words = search_words(built.data)
         except Exception:  # noqa: BLE001 - pdfium's errors; the catalog tries again from the file
             built.thumbnail = None
         result.built.append(built)
@@ -624,7 +626,7 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
                     staged_by_id.setdefault(item.handout.id, []).append(staged[-1])
                 entry["web_page"] = output.web_entry(out_dir, page, item.page, item.fonts)
                 fonts.update(item.fonts)
-            entry.update(source=item.source, inputs=keys[item.source])
+            entry.update(source=item.source, inputs=keys[item.source], words=item.words)
             entries.append(entry)
             rebuilt.add((item.handout.id, item.variant.name))
 

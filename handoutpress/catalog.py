@@ -6,15 +6,26 @@ content text. Every link is relative, and the page loads nothing from elsewhere,
 opened from disk (file://) and through `publish.py serve` alike. Thumbnails are PNGs written
 beside their PDFs (out/<handout>/<file>.png); the same PDF always gives the same PNG bytes, and
 a file whose bytes would not change is not rewritten.
+
+Finding: the page carries its own search index (each row's title, subtitle, keywords, topics and
+the words of its PDF, folded to lower case without accents) as inline JSON, so search works from
+disk and through serve alike, with no request. "New" and "Updated" marks count back from the
+catalog's own date, the newest review date in the manifest (never the clock: same manifest, same
+page), and a web page (issue 15) is one more format in FORMATS.
 """
 from __future__ import annotations
 
+import datetime as _dt
+import json
+import re
 import struct
+import unicodedata
 import zlib
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from .output import MANIFEST, read_manifest, write_atomic
+from .packet import MAX_ITEMS
 from .plainlanguage import reading_label
 
 INDEX = "index.html"
@@ -31,6 +42,12 @@ LANGUAGES = {"en": "English", "es": "Spanish (español)", "fr": "French (frança
              "tl": "Tagalog"}
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 STATUS = {"approved": "Approved", "draft": "Draft", "in-review": "In review"}
+# What a row is, for the format column and filter; "web" shows once the manifest lists web pages.
+FORMATS = {"standard": "Standard print", "large-print": "Large print", "fillable": "Fillable", "web": "Web page"}
+FORMAT_ORDER = list(FORMATS)
+ROWS_SHOWN = 100  # rows a section lists before "Show all" (with JavaScript): layout, not search, costs at scale
+MARK_DAYS = 60  # reviewed this many days before the catalog's date or less: marked New (version 1.x) or Updated
+WORD = re.compile(r"[^\W_]+")
 
 
 # ---------------------------------------------------------------- thumbnails
@@ -100,6 +117,80 @@ def write_thumbnails(manifest: dict, out_dir: Path) -> dict[str, tuple[int, int]
     return sizes
 
 
+# ---------------------------------------------------------------- search
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Benzodiazepinas Qué' -> 'benzodiazepinas que' (the page folds queries alike)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+def words_of(text: str) -> list[str]:
+    """The distinct folded words of a text, in first-seen order."""
+    return list(dict.fromkeys(WORD.findall(fold(text))))
+
+
+def search_words(pdf: Path | bytes) -> str:
+    """Every distinct word a reader of the PDF gets (its text layer), folded, space-separated."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
+    try:
+        texts = []
+        for page in doc:
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return " ".join(words_of(" ".join(texts)))
+    finally:
+        doc.close()
+
+
+def catalog_date(manifest: dict) -> str:
+    """The catalog's 'today': the newest review date in the manifest (deterministic, unlike the clock)."""
+    dates = [str(e.get("reviewed") or "") for e in _entries(manifest)]
+    return max((d for d in dates if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)), default="")
+
+
+def _mark(entry: dict, today: str) -> str:
+    """'new' or 'updated' for an approved handout reviewed within MARK_DAYS of today, else ''."""
+    reviewed = str(entry.get("reviewed") or "")
+    if entry.get("status") != "approved" or not today or not reviewed:
+        return ""
+    try:
+        age = (_dt.date.fromisoformat(today) - _dt.date.fromisoformat(reviewed)).days
+    except ValueError:
+        return ""
+    if not 0 <= age <= MARK_DAYS:
+        return ""
+    return "new" if str(entry.get("version") or "").split(".")[0] in ("", "0", "1") else "updated"
+
+
+def _haystack(entry: dict, title: str) -> str:
+    """What search looks in: title, subtitle, keywords, topics, handout id and the PDF's words."""
+    lists = [str(x) for k in ("keywords", "topics") for x in (entry.get(k) or []) if isinstance(x, str)]
+    head = words_of(" ".join([title, str(entry.get("subtitle") or ""), str(entry.get("handout") or ""),
+                              str(entry.get("variant") or ""), *lists]))
+    return " ".join(dict.fromkeys(head + str(entry.get("words") or "").split()))
+
+
+def search_index(rows: list[dict]) -> str:
+    """The inline JSON index, safe inside <script>: the words all of a handout's rows share ("h": handout ->
+    words) and each row's others ("r": row id -> words); variants share most words, so it is far smaller."""
+    by_handout: dict[str, list[dict]] = {}
+    for r in rows:
+        by_handout.setdefault(r["handout"], []).append(r)
+    shared, own = {}, {}
+    for handout, group in by_handout.items():
+        common = set.intersection(*(set(r["search"].split()) for r in group))
+        shared[handout] = " ".join(w for w in group[0]["search"].split() if w in common)
+        for r in group:
+            own[r["item"]] = " ".join(w for w in r["search"].split() if w not in common)
+    data = json.dumps({"h": shared, "r": own}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 # ---------------------------------------------------------------- the page
 
 
@@ -136,12 +227,20 @@ def _date(iso: str) -> str:
     return f"{MONTHS[d.month - 1]} {d.day}, {d.year}"
 
 
-def _row(entry: dict, thumbs: dict) -> dict:
+def _row(entry: dict, thumbs: dict, today: str = "") -> dict:
     path = entry["path"]
     audience, language, status = (str(entry.get(k) or "") for k in ("audience", "language", "status"))
     size = thumbs.get(path)
+    title = str(entry.get("title") or entry.get("handout") or path)
+    fmt = str(entry.get("format") or "standard")
+    topics = [str(t) for t in entry.get("topics") or [] if isinstance(t, str)]
+    mark = _mark(entry, today)
     return {
-        "title": str(entry.get("title") or entry.get("handout") or path),
+        "item": f"{entry.get('handout', '')}:{entry.get('variant', '')}", "search": _haystack(entry, title),
+        "subtitle": str(entry.get("subtitle") or ""), "topics": topics, "topics_data": "|".join(topics),
+        "format": fmt, "format_label": FORMATS.get(fmt, fmt.replace("-", " ").capitalize()),
+        "mark": mark, "mark_label": {"new": "New", "updated": "Updated"}.get(mark, ""),
+        "title": title,
         "handout": str(entry.get("handout", "")), "variant": str(entry.get("variant", "")),
         "audience": audience, "audience_label": AUDIENCES.get(audience, audience.replace("-", " ").capitalize()),
         "language": language, "language_label": _language(language),
@@ -177,7 +276,8 @@ def catalog_html(manifest: dict, thumbs: dict[str, tuple[int, int]] | None = Non
     import jinja2
 
     thumbs = thumbs or {}
-    rows = sorted((_row(e, thumbs) for e in _entries(manifest)), key=_order)
+    today = catalog_date(manifest)
+    rows = sorted((_row(e, thumbs, today) for e in _entries(manifest)), key=_order)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
@@ -196,7 +296,12 @@ def catalog_html(manifest: dict, thumbs: dict[str, tuple[int, int]] | None = Non
     ]
     return env.get_template("catalog.html").render(
         clinic=clinic, rows=rows, sections=sections, handouts=len({r["handout"] for r in rows}),
-        audiences=options("audience", "audience_label"), languages=options("language", "language_label"))
+        audiences=options("audience", "audience_label"), languages=options("language", "language_label"),
+        formats=sorted({(r["format"], r["format_label"]) for r in rows},
+                       key=lambda o: (FORMAT_ORDER.index(o[0]) if o[0] in FORMAT_ORDER else 99, o[1])),
+        topics=sorted({t for r in rows for t in r["topics"]}, key=str.lower), today=today,
+        today_label=_date(today) if today else "", mark_days=MARK_DAYS, index=search_index(rows),
+        max_items=MAX_ITEMS, rows_shown=ROWS_SHOWN)
 
 
 def write_catalog(out_dir: Path, clinic: str = "") -> Path | None:

@@ -117,6 +117,8 @@ HANDOUT = s.Obj(doc="A patient handout", fields={
     "language": s.Text(pattern=LANG, doc="Language code of the content", default="en"),
     "version": s.Text(doc="Content version in quotes, e.g. \"1.0\"", quoted=True),
     "keywords": s.ListOf(item=s.Text(), doc="Keywords for the PDF metadata", default=[]),
+    "topics": s.ListOf(item=s.Text(), doc="Topics the staff catalog files it under and filters by, e.g. "
+                       "[medicines, anxiety]", default=[]),
     "url": HANDOUT_URL,
     "review": REVIEW,
     "body": s.ListOf(item=BLOCK, min_items=1, doc="The content blocks, in reading order"),
@@ -313,7 +315,7 @@ def _build_handout(doc, ck, data, clinic, layouts) -> Handout:
         raise PublishError(ck.problems)
     return Handout(id=data["id"], title=data["title"], subtitle=data["subtitle"], language=data["language"],
                    version=data["version"], review=review, blocks=blocks, sources=sources,
-                   variants=tuple(variants), file=doc.file, keywords=tuple(data["keywords"]),
+                   variants=tuple(variants), file=doc.file, keywords=tuple(data["keywords"]), topics=tuple(data["topics"]),
                    call_to_action=cta, clinic=clinic, url=data["url"] or (
                        clinic.handout_url.value.replace("{id}", data["id"]) if clinic and clinic.handout_url else ""),
                    places={key: b.place((key,)) for key in ("id", "title", "subtitle")},

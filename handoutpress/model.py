@@ -198,6 +198,7 @@ class Variant:
     min_inflesz: float | None = None  # lowest Spanish reading ease (Szigriszt-Pazos) before `check` warns
     inflesz_place: Place | None = None
     accepted_words: tuple = ()  # listed jargon approved in this variant's text (plainwords)
+    closing: bool = True  # the closing notes (formats, disclaimer, review); a packet's cover has none
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ class Handout:
     variants: tuple
     file: str
     keywords: tuple = ()
+    topics: tuple = ()  # the staff catalog's topics for this handout
     call_to_action: Callout | None = None
     clinic: Clinic | None = None
     url: str = ""  # where the current version lives; printed with a QR code

@@ -286,7 +286,15 @@ def entry(handout, variant, out_dir: Path, path: Path, data: bytes, pages: int, 
             "reviewed": variant.review.reviewed, "reviewer": variant.review.reviewer,
             "credentials": variant.review.credentials, "next_review": _next(variant), "layout": variant.layout,
             "reading": reading_fields(reading, variant), "plain_language": plain.as_dict() if plain else None,
-            "warnings": [f"{w.code}: {w}" for w in warnings]}
+            "warnings": [f"{w.code}: {w}" for w in warnings], "subtitle": handout.subtitle,
+            "keywords": list(handout.keywords), "topics": list(handout.topics), "format": _format(variant)}
+
+
+def _format(variant) -> str:
+    """The catalog's format: fillable (appointment fields), large-print (its name or layout says so) or standard."""
+    if variant.appointment_fields:
+        return "fillable"
+    return "large-print" if "large-print" in variant.name or "large-print" in variant.layout else "standard"
 
 
 ASSETS = "_assets"  # beside the handout folders: the fonts every web page shares, copied once

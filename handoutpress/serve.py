@@ -5,9 +5,14 @@ writer's temporary files), nothing outside out/ (symlinks included). The path is
 and the file it resolves to is the one opened (no second decoding). Responses say no-cache so a
 rebuilt PDF shows at the next click. Each connection has REQUEST_TIMEOUT seconds per request and
 at most MAX_CONNECTIONS are served at once (more are closed), so idle sockets cannot pile up.
+
+The one thing it makes is a packet: POST /packet from the catalog's own page (Host, Origin and
+Sec-Fetch-Site must all say so) with handout:variant ids from the manifest, built by
+handoutpress/packet.py in a child process in a temporary folder, one at a time, time-bounded.
 """
 from __future__ import annotations
 
+import html
 import http.server
 import os
 import signal
@@ -15,12 +20,15 @@ import sys
 import threading
 from functools import partial
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 REQUEST_TIMEOUT = 10  # seconds a connection may take to send a request (or stay idle between two)
 MAX_CONNECTIONS = 32  # connections (one thread each) served at once; one person's browser needs a few
+MAX_FORM_BYTES = 16 * 1024  # a packet request: a few dozen ids
+PACKET_WAIT = 30  # seconds a packet request waits for the one before it
+PACKET = "/packet"
 TYPES = {".pdf": "application/pdf", ".png": "image/png", ".html": "text/html; charset=utf-8",
          ".json": "application/json", ".txt": "text/plain; charset=utf-8", ".ttf": "font/ttf",
          "": "application/octet-stream"}
@@ -31,6 +39,90 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     extensions_map = TYPES
     timeout = REQUEST_TIMEOUT  # StreamRequestHandler sets it on the socket: an idle client is closed
+    root: Path | None = None  # the project packets are drawn with (layouts, fonts, clinic); None: no packets
+    packet_lock = threading.Lock()  # one packet at a time
+
+    def do_POST(self):
+        if urlsplit(self.path).path != PACKET or self.root is None:
+            self.send_error(501, "Unsupported method ('POST')")
+            return
+        refused = self._not_own()
+        if refused:
+            self._page(403, "Not the catalog's own request", [refused])
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or "-1")
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_FORM_BYTES:
+            self._page(413 if length > MAX_FORM_BYTES else 411, "Packet request too large" if length > 0
+                       else "Packet request without a length", [f"send at most {MAX_FORM_BYTES} bytes of form data"])
+            return
+        self._packet(self.rfile.read(length))
+
+    def _not_own(self) -> str:
+        """Why this request is not from the catalog page served here ("" when it is)."""
+        port = self.server.server_address[1]
+        own = self.headers.get("Host")
+        if own not in (f"{HOST}:{port}", f"localhost:{port}"):  # another name for this address: DNS rebinding
+            return f"the request names host {own!r}, not {HOST}:{port}"
+        if self.headers.get("Origin") != f"http://{own}":
+            return "the request does not come from this catalog's page (its Origin is " \
+                   f"{self.headers.get('Origin')!r}); use the Make the packet PDF button on http://{own}/"
+        if self.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+            return "the browser says the request comes from another site"
+        return ""
+
+    def _packet(self, body: bytes) -> None:
+        from .errors import PublishError
+        from .output import read_manifest
+        from .packet import MAX_ITEMS, USAGE, build_in_child, choose
+
+        try:
+            form = parse_qs(body.decode("utf-8"), max_num_fields=MAX_ITEMS + 3, strict_parsing=bool(body))
+        except (UnicodeDecodeError, ValueError):
+            self._page(400, "Packet not made", [f"the form is not readable or names more than {MAX_ITEMS} handouts"])
+            return
+        specs, drafts, slip = form.get("item", []), form.get("confirm_drafts") == ["yes"], form.get("slip") == ["yes"]
+        out_dir = Path(self.directory)
+        try:
+            choose(read_manifest(out_dir), specs, drafts)  # the request's mistakes, before any work
+        except PublishError as exc:
+            self._page(400 if all(p.code in USAGE for p in exc.problems) else 500, "Packet not made",
+                       [str(p) for p in exc.problems])
+            return
+        if not self.packet_lock.acquire(timeout=PACKET_WAIT):  # one child at a time; the next one waits its turn
+            self._page(503, "Busy", ["another packet is being made; try again in a moment"])
+            return
+        try:
+            data = build_in_child(self.root, out_dir, specs, drafts, slip)
+        except PublishError as exc:
+            code = 400 if all(p.code in USAGE for p in exc.problems) else 500
+            self._page(code, "Packet not made", [str(p) for p in exc.problems])
+            return
+        except TimeoutError as exc:
+            self._page(503, "Packet not made", [str(exc)])
+            return
+        finally:
+            self.packet_lock.release()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Disposition", 'attachment; filename="handout-packet.pdf"')
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _page(self, code: int, heading: str, lines: list[str]) -> None:
+        """A small HTML page saying what went wrong and what to do."""
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+        page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(heading)}</title>'
+                f'</head><body><main><h1>{html.escape(heading)}</h1><ul>{items}</ul>'
+                '<p><a href="/">Back to the catalog</a></p></main></body></html>\n').encode("utf-8")
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
 
     def version_string(self) -> str:
         return "handoutpress"
@@ -108,9 +200,10 @@ class Server(http.server.ThreadingHTTPServer):
             self.slots.release()
 
 
-def make_server(out_dir: Path, port: int = DEFAULT_PORT) -> http.server.ThreadingHTTPServer:
-    """A server for out_dir on 127.0.0.1:port (0: any free port), not yet serving."""
-    return Server((HOST, port), partial(Handler, directory=os.fspath(out_dir)))
+def make_server(out_dir: Path, port: int = DEFAULT_PORT, root: Path | None = None) -> http.server.ThreadingHTTPServer:
+    """A server for out_dir on 127.0.0.1:port (0: any free port), not yet serving; root: packets drawn with it."""
+    handler = type("ProjectHandler", (Handler,), {"root": root}) if root else Handler
+    return Server((HOST, port), partial(handler, directory=os.fspath(out_dir)))
 
 
 def url_of(server) -> str:
@@ -131,14 +224,14 @@ def _stop_on_signals() -> dict:
     return {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
 
 
-def serve(out_dir: Path, port: int = DEFAULT_PORT) -> int:
+def serve(out_dir: Path, port: int = DEFAULT_PORT, root: Path | None = None) -> int:
     """Serve until Ctrl-C; prints the address first. Exit code: 0 stopped, 1 cannot serve."""
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         print(f"error: {out_dir} does not exist; run `python publish.py build` first", file=sys.stderr)
         return 1
     try:
-        server = make_server(out_dir, port)
+        server = make_server(out_dir, port, root)
     except OSError as exc:
         print(f"error: cannot listen on {HOST}:{port}: {exc.strerror or exc}; choose another port with --port",
               file=sys.stderr)

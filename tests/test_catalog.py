@@ -105,9 +105,9 @@ def test_catalog_lists_the_whole_manifest_not_only_what_was_rebuilt(out_dir, man
 class Served:
     """`publish.py serve --port 0 --out DIR` in a subprocess; its URL from the line it prints first."""
 
-    def __init__(self, folder: Path, log: Path):
+    def __init__(self, folder: Path, log: Path, publish: Path = ROOT / "publish.py"):
         self.log = log.open("w")
-        self.proc = subprocess.Popen([sys.executable, str(ROOT / "publish.py"), "serve", "--port", "0",
+        self.proc = subprocess.Popen([sys.executable, str(publish), "serve", "--port", "0",
                                       "--out", str(folder)], stdout=subprocess.PIPE, stderr=self.log, text=True)
         ready, _, _ = select.select([self.proc.stdout], [], [], 10)
         line = self.proc.stdout.readline() if ready else ""
@@ -425,6 +425,9 @@ def test_opened_from_disk_thumbnails_load_and_print_opens_a_tab(browser, out_dir
     page.goto(index.as_uri(), wait_until="load")
     images = page.locator("td.thumb img")
     assert images.count() == len(manifest["outputs"])
+    for n in range(images.count()):  # lazy images (a catalog of 1,800 loads what is on screen) load when seen
+        images.nth(n).scroll_into_view_if_needed()
+    page.wait_for_function("[...document.querySelectorAll('td.thumb img')].every(i => i.complete)")
     widths = images.evaluate_all("imgs => imgs.map(i => i.complete && i.naturalWidth)")
     assert all(w and w > 0 for w in widths), widths
     assert page.locator("#filters").is_visible()
@@ -443,5 +446,12 @@ def test_without_javascript_everything_shows(browser, out_dir, manifest):
     assert len(watched.rows()) == len(manifest["outputs"])
     assert not watched.page.locator("#filters").is_visible()  # controls that could do nothing are not shown
     assert watched.page.locator("button.print:visible").count() == 0
+    approved = sum(e["status"] == "approved" for e in manifest["outputs"])
+    assert watched.page.locator("a.open:visible").count() == approved  # a draft's links wait behind its gate
+    gates = watched.page.locator("details.draft-gate summary")
+    assert gates.count() == len(manifest["outputs"]) - approved
+    for n in range(gates.count()):
+        gates.nth(n).click()  # <details> opens without JavaScript
     assert watched.page.locator("a.open:visible").count() == len(manifest["outputs"])
+    assert watched.page.locator("#packet").is_hidden() and watched.page.locator("button.add:visible").count() == 0
     watched.context.close()

@@ -88,5 +88,7 @@ def test_every_code_the_publisher_raises_has_a_fixture():
         # build only: out/ faults, another build's lock, a damaged manifest, a PDF failing its syntax check
         # (tests/test_faults.py)
         "output-write", "build-running", "manifest-damaged", "pdf-syntax",
+        # packet.py: a packet request's states (tests/test_packet.py); check never makes packets
+        "packet-missing-file", "packet-failed", "packet-too-big",
     }
     assert sorted(codes - covered - untestable) == []

@@ -41,7 +41,8 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
     story += b.build(resolved.blocks, ctx, doc_node, 2)
     if resolved.call_to_action:
         story += _call_to_action(resolved.call_to_action, ctx, doc_node, clinic, lab, resolved.url)
-    story += _closing(ctx, doc_node, clinic, lab, v, h)
+    if v.closing:
+        story += _closing(ctx, doc_node, clinic, lab, v, h)
     story += _sources(resolved, ctx, doc_node, lab)
     for source in resolved.sources:
         tagger.link_text[f"#source-{source[0]}"] = lab["source_link"].format(n=source[0],
