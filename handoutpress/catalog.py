@@ -25,10 +25,10 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from .output import MANIFEST, read_manifest, write_atomic
-from .packet import MAX_ITEMS
 from .plainlanguage import reading_label
 
 INDEX = "index.html"
+MAX_ITEMS = 20  # handouts in one packet (a visit's); hundreds of entries are a mistake or an attack
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 THUMB_PIXELS = 192  # width of the PNG: shown at 96 CSS pixels, sharp on high-density screens
 THUMB_CSS = 96

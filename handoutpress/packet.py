@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 
+from .catalog import MAX_ITEMS  # the catalog page offers the same limit
 from .errors import Problem, PublishError
 
-MAX_ITEMS = 20  # a visit's packet; hundreds of entries are a mistake or an attack
 MAX_BYTES = 80 * 1024 * 1024  # the published PDFs read into one packet, at most
 PLACE = "packet"  # where a packet request's mistakes are placed (the command line or the served form)
 USAGE = {"packet-unknown-handout", "packet-unknown-variant", "packet-draft", "packet-too-many",
