@@ -73,8 +73,11 @@ REVIEW = s.Obj(doc="Review status", fields={
 })
 SOURCE = s.Obj(doc="A cited source", fields={
     "key": s.Text(pattern=r"[A-Za-z0-9][A-Za-z0-9_.:-]*", doc="The key used in [@key] citations"),
-    "authors": s.ListOf(item=s.Text(), min_items=1, doc="Authors as printed, e.g. 'Ashton H'"),
-    "year": s.Text(pattern=r"\d{4}", doc="Year of publication"),
+    "authors": s.ListOf(item=s.Text(), doc="Authors as printed, e.g. 'Ashton H' (or the organisation)",
+                        default=[]),
+    "year": s.Text(pattern=r"\d{4}|n\.d\.", default="", doc="Year of publication, or n.d. for an undated source "
+                   "(empty: printed as n.d.)", hint="write the year as four digits, e.g. 2024, or n.d. for a source "
+                   "with no date"),
     "title": s.Text(doc="Title of the article or page"),
     "container": s.Text(doc="Journal or web site", default=""),
     "date": s.Text(doc="Publication date as printed, e.g. '1994 Nov'", default=""),
@@ -82,7 +85,9 @@ SOURCE = s.Obj(doc="A cited source", fields={
     "issue": s.Text(doc="Issue", default=""),
     "pages": s.Text(doc="Pages, e.g. 1535-41", default=""),
     "doi": s.Text(pattern=r"10\.\d{4,9}/\S+", doc="DOI, only when certain", default=""),
-    "url": s.Text(pattern=r"https://\S+", doc="Web address, only when certain", default=""),
+    "url": s.Text(pattern=r"https://\S+", doc="Web address, only when certain (printed after the accessed date of a web page)",
+                  default="", hint="write the full address, starting https://"),
+    "accessed": s.Date(doc="For a web page: the date it was read, printed as 'Accessed 2026 Nov 30.'", default=""),
 })
 HANDOUT_URL = s.Text(pattern=r"https://\S+", doc="Web address of this handout's current version (default: the "
                      "clinic's handout_url)", default="")
@@ -321,7 +326,7 @@ def _build_handout(doc, ck, data, clinic, layouts) -> Handout:
 def _source(v, place) -> Source:
     return Source(key=v["key"], authors=tuple(v["authors"]), year=v["year"], title=v["title"], place=place,
                   container=v["container"], date=v["date"], volume=v["volume"], issue=v["issue"],
-                  pages=v["pages"], doi=v["doi"], url=v["url"])
+                  pages=v["pages"], doi=v["doi"], url=v["url"], accessed=v["accessed"] or "")
 
 
 def _check_sources(ck, data, cited):

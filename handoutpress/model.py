@@ -167,6 +167,7 @@ class Source:
     pages: str = ""
     doi: str = ""
     url: str = ""
+    accessed: str = ""  # ISO date a web page was read; printed with its address
 
 
 @dataclass(frozen=True)

@@ -225,7 +225,10 @@ def _sources(resolved, ctx, doc_node, lab):
     items, labels = [], []
     for n, source in resolved.sources:
         text = format_source(source)
-        items.append(m.ListItem((m.Text(text),), source.place))
+        spans = (m.Text(text),)
+        if source.url and text.endswith(source.url):  # a web page's address is a link a reader can follow
+            spans = (m.Text(text[:-len(source.url)]), m.Link(source.url, (m.Text(source.url),)))
+        items.append(m.ListItem(spans, source.place))
         labels.append(f"{n}.")
     anchors = [f"source-{n}" for n, _ in resolved.sources]  # what each in-text marker links to
     # sources stay in the language they were published in: a screen reader switches voice for them
