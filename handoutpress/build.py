@@ -175,7 +175,11 @@ def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> C
                                     f"version {handout.version}", "have the translation reviewed and update "
                                     "source_version", code="translation-version", severity="warning"))
     problems += missing_in_content(resolved, fonts)
-    titles = [(resolved.title, title_place), (resolved.subtitle, subtitle_place)]
+    from .labels import availability
+    from .variants import alternatives
+
+    offer = availability(variant.language, *alternatives(handout, variant), "")  # the closing line's language names
+    titles = [(resolved.title, title_place), (resolved.subtitle, subtitle_place), (offer, variant.place)]
     problems += missing_in_strings(titles + [(format_source(s), s.place) for _, s in resolved.sources], fonts)
     from .plainlanguage import plain_language
 

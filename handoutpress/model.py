@@ -199,6 +199,8 @@ class Variant:
     min_inflesz: float | None = None  # lowest Spanish reading ease (Szigriszt-Pazos) before `check` warns
     inflesz_place: Place | None = None
     accepted_words: tuple = ()  # listed jargon approved in this variant's text (plainwords)
+    clinic: str = ""  # id of the clinic (clinics/<id>.yaml) this variant is for; "": the layout's, or the default
+    clinic_place: Place | None = None
 
 
 @dataclass(frozen=True)

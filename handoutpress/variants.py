@@ -52,8 +52,26 @@ def resolve(handout: Handout, variant: Variant) -> Resolved:
                     title_place=variant.place if variant.title else handout.places.get("title", variant.place))
 
 
+LARGE_PRINT = "large-print"  # a variant named so, or on a layout whose name holds it, is the large-print edition
+
+
+def is_large_print(variant: Variant) -> bool:
+    return LARGE_PRINT in variant.name or LARGE_PRINT in variant.layout
+
+
+def alternatives(handout: Handout, variant: Variant) -> tuple[bool, tuple]:
+    """What else a reader of this variant can ask for: (large print in its language, other languages).
+
+    Only approved variants count (a draft is not handed out), and only the same clinic's."""
+    others = [v for v in handout.variants if v.name != variant.name and v.review.status == "approved"
+              and v.clinic == variant.clinic]
+    large = not is_large_print(variant) and any(is_large_print(v) and v.language == variant.language for v in others)
+    languages = tuple(dict.fromkeys(v.language for v in others if v.language != variant.language))
+    return large, languages
+
+
 def find_variant(handout: Handout, name: str) -> Variant | None:
     return next((v for v in handout.variants if v.name == name), None)
 
 
-__all__ = ["resolve", "filter_blocks", "find_variant", "ListItem"]
+__all__ = ["resolve", "filter_blocks", "find_variant", "alternatives", "ListItem"]

@@ -202,8 +202,11 @@ def _closing(ctx, doc_node, clinic, lab, variant, handout):
     """Alternate formats, the disclaimer, and who reviewed this version and when."""
     style = ctx.style("closing")
     group = doc_node.add("Div")
-    texts = [lab["alternate_formats"].format(phone=clinic.phone.value), lab["disclaimer"],
-             review_line(variant, handout, lab)]
+    from ..labels import availability
+    from ..variants import alternatives
+
+    offer = availability(variant.language, *alternatives(handout, variant), clinic.phone.value)
+    texts = [text for text in (offer, lab["disclaimer"], review_line(variant, handout, lab)) if text]
     return [Tagged(ctx.para((m.Text(text),), style), group.add("P")) for text in texts]
 
 
