@@ -1,11 +1,11 @@
 """The pipeline: load everything, resolve and render every variant, then write what succeeded."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import output
-from .content import load_clinic, load_handout
+from .content import load_handout
 from .errors import Problem, PublishError
 from .labels import document_title
 from .layout import list_layouts
@@ -104,6 +104,7 @@ class Caches:
     fonts: dict = field(default_factory=dict)  # layout name -> registered font names by role
     translations: dict = field(default_factory=dict)
     theme_checks: dict = field(default_factory=dict)  # layout name -> contrast and type-size problems
+    clinics: object = None  # clinics.Clinics of the repository, loaded once
 
 
 @dataclass
@@ -146,15 +147,40 @@ def _theme(root: Path, name: str, caches: Caches):
     return theme
 
 
+def repository_clinics(root: Path, caches: Caches):
+    """The repository's clinics, loaded once per run; a clinic file with errors raises them."""
+    from .clinics import load_clinics
+
+    if caches.clinics is None:
+        clinics, problems = load_clinics(root, lambda p: _shown(p, root))
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise PublishError(errors)
+        caches.clinics = clinics
+    return caches.clinics
+
+
+def _clinic_id(root: Path, variant, caches: Caches) -> str:
+    """The clinic a variant is for, by id ("" the default; "?" when its layout cannot be read)."""
+    if variant.clinic:
+        return variant.clinic
+    try:
+        return _theme(root, variant.layout, caches).clinic
+    except PublishError:
+        return "?"
+
+
 def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> Checked:
     """Resolve one variant and run the checks that need no rendering (raises only for a broken layout)."""
     import datetime as _dt
 
     from .check import variant_problems
     from .citations import format_source
+    from .clinics import choose, for_clinic
     from .glyphs import missing_in_content, missing_in_strings
 
     theme = _theme(root, variant.layout, caches)
+    handout = for_clinic(handout, choose(repository_clinics(root, caches), variant, theme))  # its clinic's details
     fonts = caches.fonts[variant.layout]
     resolved = resolve(handout, variant)
     problems, keywords = [], handout.keywords
@@ -178,7 +204,8 @@ def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> C
     from .labels import availability
     from .variants import alternatives
 
-    offer = availability(variant.language, *alternatives(handout, variant), "")  # the closing line's language names
+    resolved = replace(resolved, offers=alternatives(handout, variant, lambda v: _clinic_id(root, v, caches)))
+    offer = availability(variant.language, *resolved.offers, "")  # the closing line's language names
     titles = [(resolved.title, title_place), (resolved.subtitle, subtitle_place), (offer, variant.place)]
     problems += missing_in_strings(titles + [(format_source(s), s.place) for _, s in resolved.sources], fonts)
     from .plainlanguage import plain_language
@@ -198,6 +225,7 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
     if checked.errors:
         raise PublishError(checked.errors)
     resolved = checked.resolved
+    handout = resolved.handout  # as published for the variant's clinic
     raw, tagger, doc_node = render(resolved, checked.theme, caches.fonts[variant.layout], handout.clinic)
     meta = {"title": document_title(resolved.title, variant.review.status, variant.language),
             "author": handout.clinic.name, "subject": resolved.subtitle or resolved.title,
@@ -268,7 +296,7 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
             result.failed.append(f"{shown} ({variant.name})")
             continue
         result.warnings += built.warnings
-        built.warnings = clinic_checks + built.warnings
+        built.warnings = [p for p in clinic_checks if p.file == built.handout.clinic.file] + built.warnings
         built.source = shown
         from .catalog import thumbnail
 
@@ -332,7 +360,8 @@ def shared_key(root: Path) -> str:
 
     digest = hashlib.sha256(libraries().encode())
     package = Path(__file__).resolve().parent
-    files = [root / "handouts" / CLINIC_FILE] + sorted((root / "layouts").rglob("*")) + \
+    files = [root / "handouts" / CLINIC_FILE] + sorted((root / "clinics").glob("*.yaml")) + \
+        sorted((root / "layouts").rglob("*")) + \
         sorted((root / "fonts").rglob("*")) + sorted(package.rglob("*.py")) + sorted((package / "data").rglob("*"))
     for f in files:
         if f.is_file():
@@ -360,9 +389,9 @@ def _unchanged(out_dir: Path, previous: list, shown: str, key: str, variants) ->
 _WORKER_CACHES = None  # in a worker process: layouts, fonts and translations loaded once for the whole build
 
 
-def _start_worker():
+def _start_worker(clinics=None):
     global _WORKER_CACHES
-    _WORKER_CACHES = Caches()
+    _WORKER_CACHES = Caches(clinics=clinics)
 
 
 def _render_in_worker(args):
@@ -388,14 +417,10 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
         report.problems.append(Problem(name, None, None, "", "no such handout",
                                        "give a handout id (a file name in handouts/ without .yaml) or a path",
                                        code="handout-unknown"))
-    try:
-        clinic = load_clinic(root / "handouts" / CLINIC_FILE, _shown(root / "handouts" / CLINIC_FILE, root))
-    except PublishError as exc:
-        report.problems += exc.problems
-        return report
-    from .check import clinic_problems
+    from .clinics import load_clinics
 
-    clinic_checks = clinic_problems(root / "handouts" / CLINIC_FILE, clinic.file)
+    clinics, clinic_checks = load_clinics(root, lambda p: _shown(p, root))
+    clinic = clinics.default
     report.warnings += [p for p in clinic_checks if p.severity != "error"]
     if any(p.severity == "error" for p in clinic_checks):
         report.problems += [p for p in clinic_checks if p.severity == "error"]  # every handout prints these
@@ -419,6 +444,7 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
     # nothing in out/ (the next build removes its temp files); one killed during them leaves whole
     # files and a manifest one build old, which the next build (re-hashing what it would skip) repairs.
     from .catalog import thumbnail_path
+    from .clinics import name_parts
 
     output.clean_temps(out_dir)
     entries, staged, rebuilt = [], [], set()
@@ -428,8 +454,9 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
         report.warnings += result.warnings
         report.failed += result.failed
         for item in result.built:
+            clinic_part, variant_part = name_parts(item.handout.clinic, item.variant.name)
             name = (item.variant.file_name + ".pdf") if item.variant.file_name else output.file_name(
-                item.handout.clinic.short_name, item.handout.id, item.variant.name, item.variant.language)
+                clinic_part, item.handout.id, variant_part, item.variant.language)
             target = out_dir / item.handout.id / name
             if not output.holds(target, item.data):  # the same bytes are not rewritten (their mtime stays)
                 staged.append(output.stage(target, item.data))
@@ -448,14 +475,15 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
             from concurrent.futures import ProcessPoolExecutor
 
             work = [(root, path, clinic, clinic_checks, variants) for path in todo]
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker) as pool:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
+                                     initargs=(clinics,)) as pool:
                 chunk = max(1, min(4, len(work) // (jobs * 8)))  # small: the last chunks finish together
                 for done, result in enumerate(pool.map(_render_in_worker, work, chunksize=chunk)):
                     if progress:
                         progress(done + 1, len(todo), _shown(todo[done], root))
                     take(result)
         else:
-            caches = Caches()
+            caches = Caches(clinics=clinics)
             for done, path in enumerate(todo):
                 shown = _shown(path, root)
                 if progress:
@@ -472,7 +500,7 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
     output.commit(staged)
     from .catalog import write_catalog  # out/index.html (and any thumbnail still missing), from the manifest
 
-    write_catalog(out_dir, clinic.name)
+    write_catalog(out_dir, clinic.name if clinic else "")
     report.written = entries
     report.problems = list(dict.fromkeys(report.problems))  # a shared parent layout fails once, not per child
     report.warnings = list(dict.fromkeys(report.warnings))
@@ -482,7 +510,7 @@ def translation_skeleton(root: Path, name: str, language: str, variant_name: str
     files, unknown = select(root, [name])
     if unknown:
         raise PublishError(Problem(name, None, None, "", "no such handout", "give a handout id from handouts/", code="handout-unknown"))
-    clinic = load_clinic(root / "handouts" / CLINIC_FILE, _shown(root / "handouts" / CLINIC_FILE, root))
+    clinic = repository_clinics(root, Caches()).default
     handout = load_handout(files[0], clinic, _shown(files[0], root))
     variant = find_variant(handout, variant_name) if variant_name else next(
         (v for v in handout.variants if v.language == handout.language), handout.variants[0])

@@ -144,6 +144,7 @@ def _row(entry: dict, thumbs: dict) -> dict:
     return {
         "title": str(entry.get("title") or entry.get("handout") or path),
         "handout": str(entry.get("handout", "")), "variant": str(entry.get("variant", "")),
+        "clinic": str(entry.get("clinic") or ""),
         "audience": audience, "audience_label": AUDIENCES.get(audience, audience.replace("-", " ").capitalize()),
         "language": language, "language_label": _language(language),
         "status": status, "status_label": STATUS.get(status, status.replace("-", " ").capitalize() or "Unknown"),
@@ -170,6 +171,10 @@ def catalog_html(manifest: dict, thumbs: dict[str, tuple[int, int]] | None = Non
 
     thumbs = thumbs or {}
     rows = sorted((_row(e, thumbs) for e in _entries(manifest)), key=_order)
+    clinics = sorted({r["clinic"] for r in rows})
+    if len(clinics) > 1:  # several clinics: each clinic's PDFs together, the clinic named in its own column
+        rows.sort(key=lambda r: r["clinic"])
+        clinic = ""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
@@ -187,7 +192,7 @@ def catalog_html(manifest: dict, thumbs: dict[str, tuple[int, int]] | None = Non
          "empty": "No drafts.", "rows": [r for r in rows if not r["approved"]]},
     ]
     return env.get_template("catalog.html").render(
-        clinic=clinic, rows=rows, sections=sections, handouts=len({r["handout"] for r in rows}),
+        clinic=clinic, clinics=clinics, rows=rows, sections=sections, handouts=len({r["handout"] for r in rows}),
         audiences=options("audience", "audience_label"), languages=options("language", "language_label"))
 
 

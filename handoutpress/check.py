@@ -198,37 +198,55 @@ def variant_problems(resolved, today) -> tuple[list, object]:
 
 
 def theme_problems(theme) -> list[Problem]:
-    """Contrast, grayscale and type sizes of a layout, as Problems."""
+    """Contrast, grayscale and type sizes of a layout, and a logo whose colours one ink loses, as Problems."""
     from .contrast import check_theme
 
     return [Problem(f.file, f.line, f.column, f.path, f.message, f.fix, code=f.code, severity=f.severity)
-            for f in check_theme(theme)]
+            for f in check_theme(theme)] + logo_ink_problems(theme)
+
+
+def logo_ink_problems(theme) -> list[Problem]:
+    """A mark of several colours that the layout asks to print in one ink: say what is lost, once."""
+    from .logo import mark_inks
+
+    band = theme.settings["title_band"]
+    if not band.get("logo_path") or band["logo_colours"] != "one-ink":
+        return []
+    colours = mark_inks(band["logo_path"])
+    if len(colours) <= 1:
+        return []
+    file, line, column = theme.origins.get(("title_band", "logo_colours"), (theme.files[0], None, None))
+    ink = band["foreground"].hexval().replace("0x", "#")
+    return [Problem(file, line, column, "title_band.logo_colours",
+                    f"the logo mark has {len(colours)} colours ({', '.join(colours)}); logo_colours: one-ink prints "
+                    f"them all in {ink}, so its parts run together",
+                    "use logo_colours: own (or auto) to print the mark in its colours, or give a one-colour "
+                    "version of the mark", code="logo-one-ink", severity="warning")]
 
 
 # ---- everything -------------------------------------------------------------------------------
 def run(root: Path, names: list[str] | None = None, today: _dt.date | None = None) -> CheckResult:
     """Check the chosen handouts (default: all), rendering each variant in memory."""
-    from .build import CLINIC_FILE, Caches, _shown, check_variant, render_variant, select
-    from .content import load_clinic, load_handout
+    from .build import Caches, _shown, check_variant, render_variant, select
+    from .content import load_handout
     from .layout import list_layouts
 
     root = Path(root)
     today = today or _dt.date.today()
     result = CheckResult()
-    clinic_path = root / "handouts" / CLINIC_FILE
-    shown = _shown(clinic_path, root)
-    result.files.add(shown)
-    try:
-        clinic = load_clinic(clinic_path, shown)
-        result.problems += clinic_problems(clinic_path, shown)
-    except PublishError as exc:
-        result.problems += exc.problems
+    from .clinics import load_clinics
+
+    clinics, found = load_clinics(root, lambda p: _shown(p, root))
+    result.problems += found
+    result.files.update(shown for _, shown in clinics.files)
+    if any(p.severity == "error" for p in found):
         return result
+    clinic = clinics.default
     files, unknown = select(root, names or [])
     for name in unknown:
         result.problems.append(Problem(name, None, None, "", "no such handout",
                                        "give a handout id from handouts/", code="handout-unknown"))
-    caches = Caches()
+    caches = Caches(clinics=clinics)
     for path in files:
         shown = _shown(path, root)
         result.files.add(shown)

@@ -113,6 +113,9 @@ VARIANT = s.Obj(doc="One printed version of the handout", fields={
                                         "staff to type in before sending", default=False),
     "file_name": s.Text(pattern=NAME, doc="PDF file name without .pdf (default: clinic-handout-variant-language)",
                         default=""),
+    "clinic": s.Text(pattern=NAME, default="", doc="The clinic this variant is for, a file clinics/<id>.yaml (default: "
+                     "the layout's clinic, else handouts/clinic.yaml)", hint="use a clinic id: the name of a file in "
+                     "clinics/ without .yaml"),
 })
 HANDOUT = s.Obj(doc="A patient handout", fields={
     "id": s.Text(pattern=NAME, doc="Short name used in file names, e.g. benzodiazepines"),
@@ -135,7 +138,7 @@ CONTACT = s.Obj(doc="A contact detail", fields={
     "link": s.Text(doc="Link target, e.g. tel:+15555550142", default=""),
     "placeholder": s.Boolean(doc="True while the value is a stand-in to be replaced", default=False),
 })
-CLINIC = s.Obj(doc="The clinic's details, shared by every handout", fields={
+CLINIC = s.Obj(doc="A clinic's details (handouts/clinic.yaml, or clinics/<id>.yaml for each of several clinics)", fields={
     "name": s.Text(doc="Full name"),
     "short_name": s.Text(doc="Short name for running heads"),
     "tagline": s.Text(doc="Second line of the wordmark", default=""),
@@ -144,6 +147,8 @@ CLINIC = s.Obj(doc="The clinic's details, shared by every handout", fields={
     "address": s.Obj(doc="Street address", fields=CONTACT.fields, default=None),
     "handout_url": s.Obj(doc="Web address of each handout's current version, with {id} for the handout id; "
                             "printed with a QR code", fields=CONTACT.fields, default=None),
+    "logo": s.Text(default="", doc="The clinic's logo mark, an SVG file in layouts/ (e.g. assets/riverbend-mark.svg), "
+                   "printed instead of the layout's; empty: the layout's logo"),
 })
 
 
@@ -302,7 +307,8 @@ def _build_handout(doc, ck, data, clinic, layouts) -> Handout:
             appointment_fields=v["appointment_fields"], title=v["title"], subtitle=v["subtitle"],
             min_inflesz=v["min_inflesz"], inflesz_place=b.place(vpath + ("min_inflesz",)),
             accepted_words=tuple(v["accepted_words"]),
-            call_to_action=b.callout(v["call_to_action"], vpath + ("call_to_action",)), file_name=v["file_name"]))
+            call_to_action=b.callout(v["call_to_action"], vpath + ("call_to_action",)), file_name=v["file_name"],
+            clinic=v["clinic"] or "", clinic_place=b.place(vpath + ("clinic",))))
     if not variants and not ck.problems:
         ck.add(("variants",), "no variants declared", "add at least one, e.g. 'patient: {layout: maple-mountain}'", code="variants-missing")
     _check_sources(ck, data, b.cited)
@@ -320,7 +326,7 @@ def _build_handout(doc, ck, data, clinic, layouts) -> Handout:
                    call_to_action=cta, clinic=clinic, url=data["url"] or (
                        clinic.handout_url.value.replace("{id}", data["id"]) if clinic and clinic.handout_url else ""),
                    places={key: b.place((key,)) for key in ("title", "subtitle")},
-                   accepted_words=tuple(data["accepted_words"]))
+                   accepted_words=tuple(data["accepted_words"]), own_url=data["url"] or "")
 
 
 def _source(v, place) -> Source:
@@ -388,4 +394,5 @@ def load_clinic(path: Path, display: str | None = None) -> Clinic:
 
     return Clinic(name=data["name"], short_name=data["short_name"], tagline=data["tagline"],
                   phone=contact("phone", "phone"), web=contact("web", "web"), email=contact("email", "email"),
-                  address=contact("address", "address"), handout_url=contact("handout_url", "web"), file=doc.file)
+                  address=contact("address", "address"), handout_url=contact("handout_url", "web"), file=doc.file,
+                  logo=data["logo"] or "", logo_place=Place(doc.file, *doc.where(("logo",)), "logo"))

@@ -222,6 +222,10 @@ class Clinic:
     address: Contact | None
     file: str
     handout_url: Contact | None = None  # value holds {id}
+    id: str = ""  # clinics/<id>.yaml; "" for the default clinic, handouts/clinic.yaml
+    logo: str = ""  # the clinic's own mark, as written (a path in layouts/); "" to print the layout's
+    logo_place: Place | None = None
+    logo_path: str = ""  # the mark's file, once checked
 
 
 @dataclass(frozen=True)
@@ -242,6 +246,7 @@ class Handout:
     url: str = ""  # where the current version lives; printed with a QR code
     places: dict = field(default_factory=dict)  # "title", "subtitle" -> Place
     accepted_words: tuple = ()  # listed jargon approved in every variant's text (plainwords)
+    own_url: str = ""  # the handout's own url:, which every clinic keeps; "" to use each clinic's handout_url
 
 
 @dataclass(frozen=True)
@@ -257,3 +262,4 @@ class Resolved:
     sources: tuple  # (number, Source) in first-citation order
     numbers: dict = field(default_factory=dict)  # source key -> number
     title_place: Place | None = None  # where the printed title is written (for errors about it)
+    offers: tuple | None = None  # (large print?, other languages) the closing line offers; None: from the variants

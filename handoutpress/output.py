@@ -134,6 +134,7 @@ def entry(handout, variant, out_dir: Path, path: Path, data: bytes, pages: int, 
             "sha256": hashlib.sha256(data).hexdigest(), "title": title or handout.title, "version": handout.version,
             "reviewed": variant.review.reviewed, "reviewer": variant.review.reviewer,
             "credentials": variant.review.credentials, "next_review": _next(variant), "layout": variant.layout,
+            "clinic": handout.clinic.name if handout.clinic else "",
             "reading": reading_fields(reading, variant), "plain_language": plain.as_dict() if plain else None,
             "warnings": [f"{w.code}: {w}" for w in warnings]}
 

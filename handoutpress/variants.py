@@ -59,12 +59,13 @@ def is_large_print(variant: Variant) -> bool:
     return LARGE_PRINT in variant.name or LARGE_PRINT in variant.layout
 
 
-def alternatives(handout: Handout, variant: Variant) -> tuple[bool, tuple]:
+def alternatives(handout: Handout, variant: Variant, clinic_of=lambda v: v.clinic) -> tuple[bool, tuple]:
     """What else a reader of this variant can ask for: (large print in its language, other languages).
 
-    Only approved variants count (a draft is not handed out), and only the same clinic's."""
+    Only approved variants count (a draft is not handed out), and only the same clinic's (clinic_of:
+    variant -> its clinic, when the layouts choose it)."""
     others = [v for v in handout.variants if v.name != variant.name and v.review.status == "approved"
-              and v.clinic == variant.clinic]
+              and clinic_of(v) == clinic_of(variant)]
     large = not is_large_print(variant) and any(is_large_print(v) and v.language == variant.language for v in others)
     languages = tuple(dict.fromkeys(v.language for v in others if v.language != variant.language))
     return large, languages

@@ -41,7 +41,7 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
     story += b.build(resolved.blocks, ctx, doc_node, 2)
     if resolved.call_to_action:
         story += _call_to_action(resolved.call_to_action, ctx, doc_node, clinic, lab, h.url)
-    story += _closing(ctx, doc_node, clinic, lab, v, h)
+    story += _closing(ctx, doc_node, clinic, lab, v, h, resolved)
     story += _sources(resolved, ctx, doc_node, lab)
     for source in resolved.sources:
         tagger.link_text[f"#source-{source[0]}"] = lab["source_link"].format(n=source[0],
@@ -137,8 +137,9 @@ def _title_band(resolved, theme, ctx, clinic, doc_node, lab, bleed):
 
     band = theme.settings["title_band"]
     mark = None
-    if band.get("logo_path"):
-        mark = load_mark(band["logo_path"], band["foreground"], band["logo_width"], font_name=ctx.fonts["body"]["regular"])
+    if clinic.logo_path or band.get("logo_path"):  # the clinic's own mark, else the layout's
+        mark = load_mark(clinic.logo_path or band["logo_path"], band["foreground"], band["logo_width"], font_name=ctx.fonts["body"]["regular"],
+                         mode=band["logo_colours"], background=band["background"])
     wordmark = ctx.para((m.Text(clinic.short_name),), ctx.style("wordmark"))
     tagline = ctx.para((m.Text(clinic.tagline),), ctx.style("tagline"))
     title = ctx.para((m.Text(resolved.title),), ctx.style("title"))
@@ -198,14 +199,15 @@ def _appointment(ctx, doc_node, lab, theme):
     return [inner]
 
 
-def _closing(ctx, doc_node, clinic, lab, variant, handout):
+def _closing(ctx, doc_node, clinic, lab, variant, handout, resolved):
     """Alternate formats, the disclaimer, and who reviewed this version and when."""
     style = ctx.style("closing")
     group = doc_node.add("Div")
     from ..labels import availability
     from ..variants import alternatives
 
-    offer = availability(variant.language, *alternatives(handout, variant), clinic.phone.value)
+    offers = resolved.offers if resolved.offers is not None else alternatives(handout, variant)
+    offer = availability(variant.language, *offers, clinic.phone.value)
     texts = [text for text in (offer, lab["disclaimer"], review_line(variant, handout, lab)) if text]
     return [Tagged(ctx.para((m.Text(text),), style), group.add("P")) for text in texts]
 
