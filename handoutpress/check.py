@@ -103,6 +103,19 @@ def crisis_problems(resolved) -> list[Problem]:
     return out
 
 
+def placeholder_problems(resolved) -> list[Problem]:
+    """Text a template left for the author to write (TODO), at its line: a warning in a draft, an error once
+    approved, so a placeholder never reaches a patient."""
+    from .starter import PLACEHOLDER
+
+    texts = [(resolved.title_place or resolved.variant.place, resolved.title),
+             (resolved.handout.places.get("subtitle", resolved.variant.place), resolved.subtitle)]
+    return [Problem(place.file, place.line, place.column, place.path, f"still holds the template's {PLACEHOLDER}",
+                    "write the handout's own text in its place", code="content-placeholder",
+                    severity="error" if resolved.variant.review.status == "approved" else "warning")
+            for place, text in texts + [(p, t) for p, t in _texts(resolved)] if PLACEHOLDER in text.split()]
+
+
 def review_problems(handout, variant, today: _dt.date) -> list[Problem]:
     """Approved variants name their reviewer and date, and are not past their next review."""
     review, place = variant.review, variant.place
@@ -193,6 +206,7 @@ def variant_problems(resolved, today) -> tuple[list, object]:
 
     reading = reading_for(resolved) if resolved.variant.language.split("-")[0] in SCORED_LANGUAGES else None
     problems = crisis_problems(resolved) + review_problems(resolved.handout, resolved.variant, today)
+    problems += placeholder_problems(resolved)
     problems += reading_problems(resolved, reading) + ease_problems(resolved, reading)
     return problems, reading
 
