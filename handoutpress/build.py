@@ -105,6 +105,7 @@ class Caches:
     translations: dict = field(default_factory=dict)
     theme_checks: dict = field(default_factory=dict)  # layout name -> contrast and type-size problems
     clinics: object = None  # clinics.Clinics of the repository, loaded once
+    layout_clinics: dict = field(default_factory=dict)  # layout name -> the clinic id it names ("" none)
 
 
 @dataclass
@@ -161,13 +162,20 @@ def repository_clinics(root: Path, caches: Caches):
 
 
 def _clinic_id(root: Path, variant, caches: Caches) -> str:
-    """The clinic a variant is for, by id ("" the default; "?" when its layout cannot be read)."""
+    """The clinic a variant is for, by id ("" the default; "?" when its layout cannot be read). Reads only
+    the layout chain's YAML: a broken layout is reported by its own variants, not by their siblings."""
+    from .layout import load_chain, merge_chain
+
     if variant.clinic:
         return variant.clinic
-    try:
-        return _theme(root, variant.layout, caches).clinic
-    except PublishError:
-        return "?"
+    if variant.layout not in caches.layout_clinics:
+        try:
+            data, _ = merge_chain(load_chain(root / "layouts", variant.layout, root))
+            clinic = (data.get("clinic") or "") if isinstance(data, dict) else ""
+            caches.layout_clinics[variant.layout] = clinic if isinstance(clinic, str) else "?"
+        except PublishError:
+            caches.layout_clinics[variant.layout] = "?"
+    return caches.layout_clinics[variant.layout]
 
 
 def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> Checked:
@@ -212,7 +220,9 @@ def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> C
 
     more, reading = variant_problems(resolved, today or _dt.date.today())
     words, plain = plain_language(resolved)
-    problems += more + words + caches.theme_checks[variant.layout]
+    from .check import logo_ink_problems
+
+    problems += more + words + caches.theme_checks[variant.layout] + logo_ink_problems(theme, handout.clinic)
     return Checked(resolved, theme, keywords, problems, reading, plain)
 
 

@@ -219,20 +219,23 @@ def theme_problems(theme) -> list[Problem]:
             for f in check_theme(theme)] + logo_ink_problems(theme)
 
 
-def logo_ink_problems(theme) -> list[Problem]:
-    """A mark of several colours that the layout asks to print in one ink: say what is lost, once."""
+def logo_ink_problems(theme, clinic=None) -> list[Problem]:
+    """A mark of several colours (the layout's, or the clinic's own) that the layout asks to print in one
+    ink: say what is lost, once, at the layout's logo_colours line."""
     from .logo import mark_inks
 
     band = theme.settings["title_band"]
-    if not band.get("logo_path") or band["logo_colours"] != "one-ink":
+    mark = (clinic.logo_path if clinic else "") or band.get("logo_path")
+    if not mark or band["logo_colours"] != "one-ink" or (clinic is not None and not clinic.logo_path):
         return []
-    colours = mark_inks(band["logo_path"])
+    colours = mark_inks(mark)
     if len(colours) <= 1:
         return []
     file, line, column = theme.origins.get(("title_band", "logo_colours"), (theme.files[0], None, None))
     ink = band["foreground"].hexval().replace("0x", "#")
     return [Problem(file, line, column, "title_band.logo_colours",
-                    f"the logo mark has {len(colours)} colours ({', '.join(colours)}); logo_colours: one-ink prints "
+                    f"the logo mark {Path(mark).name} has {len(colours)} colours ({', '.join(colours)}); "
+                    "logo_colours: one-ink prints "
                     f"them all in {ink}, so its parts run together",
                     "use logo_colours: own (or auto) to print the mark in its colours, or give a one-colour "
                     "version of the mark", code="logo-one-ink", severity="warning")]

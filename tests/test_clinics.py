@@ -128,3 +128,13 @@ def test_a_variant_naming_an_unknown_clinic_is_told_the_close_one(tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     line = line_of(text, "clinic: riverbnd")
     assert f"handouts/visit.yaml:{line}:" in done.stderr and "did you mean 'riverbend'?" in done.stderr
+
+
+def test_watch_rebuilds_every_handout_when_a_clinic_or_its_logo_changes(tmp_path):
+    from handoutpress.watch import affected, dependencies
+
+    root = two_clinics(copy_project(tmp_path / "p"))
+    deps = {"visit": dependencies(root, root / VISIT_FILE), "other": frozenset({"handouts/other.yaml"})}
+    assert "layouts/assets/riverbend-mark.svg" in deps["visit"]
+    assert affected({"clinics/riverbend.yaml"}, deps) == {"visit", "other"}
+    assert affected({"layouts/assets/riverbend-mark.svg"}, deps) == {"visit"}

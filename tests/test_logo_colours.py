@@ -69,3 +69,18 @@ def test_check_warns_when_a_layout_prints_a_several_colour_mark_in_one_ink(tmp_p
     (root / "layouts" / "two.yaml").write_text("extends: maple-mountain\ntitle_band:\n  logo: assets/two.svg\n",
                                                "utf-8")
     assert logo_ink_problems(load_theme(root, "two")) == []
+
+
+def test_check_warns_for_a_clinics_own_several_colour_mark_in_a_one_ink_layout(tmp_path):
+    from handoutpress.check import run
+
+    from project_copy import VISIT_FILE, copy_project, edit
+    from test_clinics import two_clinics
+
+    root = two_clinics(copy_project(tmp_path / "p"))
+    (root / "layouts" / "one-ink.yaml").write_text("extends: maple-mountain\ntitle_band:\n  logo_colours: one-ink\n",
+                                                   "utf-8")
+    edit(root, VISIT_FILE, "{layout: maple-mountain, clinic: riverbend,", "{layout: one-ink, clinic: riverbend,")
+    found = [p for p in run(root, ["visit"]).problems if p.code == "logo-one-ink"]
+    assert [(p.file, p.line) for p in found] == [("layouts/one-ink.yaml", 3)]
+    assert "riverbend-mark.svg" in found[0].message
