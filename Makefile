@@ -5,12 +5,17 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Debian packages the checks need: qpdf, pdfinfo/pdftoppm (poppler-utils),
-# and Chromium for the catalog's browser tests (driven by Playwright; never downloaded by it).
-DEB_PACKAGES := qpdf poppler-utils chromium
+# Debian packages the checks need: qpdf, pdfinfo/pdftoppm (poppler-utils), Java for the Nu HTML
+# Checker, and Chromium for the catalog's and web pages' browser tests (driven by Playwright; never
+# downloaded by it).
+DEB_PACKAGES := qpdf poppler-utils default-jre-headless chromium
 DEB_STAMP := $(VENV)/.debian
 
-.PHONY: publish test venv debian command clean
+# The Nu HTML Checker for the web pages' tests: the npm package ships vnu.jar (run on the Java above).
+VNU_VERSION := 26.9.27
+VNU := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+
+.PHONY: publish test venv debian command clean vnu
 
 publish: venv command
 	$(PY) publish.py build
@@ -25,8 +30,19 @@ command: venv
 	  echo "handoutpress command: $(CURDIR)/$(VENV)/bin/handoutpress (or put $(CURDIR)/$(VENV)/bin on your PATH)"; \
 	fi
 
-test: venv debian
+test: venv debian vnu
 	$(PY) -m pytest
+
+vnu: $(VNU)
+
+$(VNU): Makefile | debian
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian package npm (to fetch vnu-jar)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; \
+	  else echo "The web page tests need npm: sudo apt-get install npm"; exit 1; fi; }
+	npm install --prefix .tools --no-audit --no-fund --ignore-scripts --silent vnu-jar@$(VNU_VERSION)
+	@test -f $(VNU) && touch $(VNU)
 
 venv: $(STAMP)
 
@@ -47,6 +63,7 @@ $(DEB_STAMP): Makefile | venv
 	@missing=""; \
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	command -v pdfinfo >/dev/null || missing="$$missing poppler-utils"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -60,4 +77,4 @@ $(DEB_STAMP): Makefile | venv
 	touch $(DEB_STAMP)
 
 clean:
-	rm -rf out $(VENV) *.egg-info
+	rm -rf out $(VENV) *.egg-info .tools

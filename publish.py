@@ -382,10 +382,51 @@ def main(argv=None) -> int:
     return _exit_code(report.problems)
 
 
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP, raised where the program is (as Ctrl-C raises KeyboardInterrupt), so the
+    build stops its workers and removes its temp files on the way out."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum, frame):
+    raise _Stopped(signum)
+
+
+def run(argv=None) -> int:
+    """main(), ended by a signal like a build that failed: a one-line message and 128 + the signal."""
+    import signal
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
+    try:
+        code = main(argv)
+        _ignore_signals(signal)  # the work is done: a late signal must not turn its exit code into a kill
+        return code
+    except KeyboardInterrupt:
+        code, name = 128 + signal.SIGINT, "interrupted (Ctrl-C)"
+    except _Stopped as stopped:
+        code, name = 128 + stopped.signum, f"{signal.Signals(stopped.signum).name} received"
+    _ignore_signals(signal)
+    try:
+        print(f"publish.py: {name}, stopped; a build stopped before publishing leaves out/ as it was",
+              file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+    return code
+
+
+def _ignore_signals(signal) -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+
+
 def console() -> None:
-    """The `handoutpress` command pyproject.toml installs: the same CLI as publish.py."""
+    """The `handoutpress` command pyproject.toml installs, and `python publish.py`: the same CLI."""
     _in_project_environment()
-    sys.exit(main())
+    sys.exit(run())
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """The pipeline: load everything, resolve and render every variant, then write what succeeded."""
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -9,7 +11,7 @@ from .content import load_handout
 from .errors import Problem, PublishError
 from .labels import document_title
 from .layout import list_layouts
-from .variants import find_variant, resolve
+from .variants import find_variant, page_name, resolve
 
 CLINIC_FILE = "clinic.yaml"
 
@@ -26,6 +28,8 @@ class Built:
     plain: object = None  # plainlanguage.Plain: everyday words and PEMAT-P
     source: str = ""  # the handout file, as shown
     thumbnail: bytes | None = None  # page 1 as PNG for the catalog (rendered where the PDF was)
+    page: bytes = b""  # the variant's web page (out/<handout>/<file>.html)
+    fonts: tuple = ()  # font files the web page names, copied once to out/_assets/
 
 
 @dataclass
@@ -78,6 +82,13 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system
+        return False
+
+
 def select(root: Path, names: list[str]) -> tuple[list[Path], list[str]]:
     """Handout files for the names given (ids or paths); unknown names come back separately."""
     files = handout_files(root)
@@ -89,7 +100,7 @@ def select(root: Path, names: list[str]) -> tuple[list[Path], list[str]]:
         path = Path(name)
         if name in by_id:
             chosen.append(by_id[name])
-        elif path.suffix in (".yaml", ".yml") and path.is_file():
+        elif path.suffix in (".yaml", ".yml") and _is_file(path):
             chosen.append(path)
         else:
             unknown.append(name)
@@ -106,6 +117,7 @@ class Caches:
     theme_checks: dict = field(default_factory=dict)  # layout name -> contrast and type-size problems
     clinics: object = None  # clinics.Clinics of the repository, loaded once
     layout_clinics: dict = field(default_factory=dict)  # layout name -> the clinic id it names ("" none)
+    marks: dict = field(default_factory=dict)  # logo file -> its SVG bytes, for the web pages
 
 
 @dataclass
@@ -229,7 +241,7 @@ def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> C
 def render_variant(handout, variant, root: Path, caches: Caches, checked: Checked | None = None) -> Built:
     """One variant, from model to finished PDF bytes (nothing written); refuses one with errors."""
     from .render.document import render
-    from .render.finish import finish
+    from .render.finish import finish, syntax_problems
 
     checked = checked or check_variant(handout, variant, root, caches)
     if checked.errors:
@@ -241,7 +253,15 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
             "author": handout.clinic.name, "subject": resolved.subtitle or resolved.title,
             "keywords": ", ".join(checked.keywords), "lang": variant.language, "date": variant.review.reviewed,
             "field_font": checked.theme.families["body"]["regular"]}
-    data = finish(raw, tagger, doc_node, meta)
+    with _signals_held():  # a Ctrl-C raised inside pikepdf's C++ (its write callbacks) aborts the process
+        data = finish(raw, tagger, doc_node, meta)
+        broken = syntax_problems(data)
+    if broken:  # never publish a file a PDF reader may refuse
+        p = variant.place
+        raise PublishError(Problem(p.file, p.line, p.column, p.path,
+                                   f"the {variant.name} PDF fails its syntax check ({broken[0][:200]})",
+                                   "nothing was written; a value in the handout or its layout reached the PDF in a "
+                                   "form it cannot hold: report it with both files", code="pdf-syntax"))
     pages = tagger.canvas.getPageNumber() - (0 if tagger.canvas._code else 1)
     if variant.max_pages and pages > variant.max_pages:
         p = variant.budget_place or variant.place
@@ -256,7 +276,60 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
                                 f"the {variant.name} PDF is {len(data) / 1024:.0f} KB, over its e-mail budget of "
                                 f"{variant.max_kb:g} KB", "trim images or content, or raise max_kb",
                                 code="size-budget", severity="warning"))
-    return Built(handout, variant, data, pages, warnings, resolved.title, checked.reading, checked.plain)
+    from .render.html import BUDGET_KB
+
+    page, fonts = _web_page(resolved, checked.theme, handout, variant, root, caches, pages)
+    if len(page) > BUDGET_KB * 1024:
+        p = variant.place
+        warnings.append(Problem(p.file, p.line, p.column, p.path,
+                                f"the {variant.name} web page is {len(page) / 1024:.0f} KB, over its budget of "
+                                f"{BUDGET_KB} KB", "shorten the content or split the handout", code="size-budget",
+                                severity="warning"))
+    return Built(handout, variant, data, pages, warnings, resolved.title, checked.reading, checked.plain,
+                 page=page, fonts=fonts)
+
+
+def _check_name(handout, variant) -> None:
+    """A PDF name the file system cannot hold is an error at the variant, before anything is drawn."""
+    name = output.pdf_name(handout, variant)
+    if len(name.encode()) > output.MAX_NAME_BYTES:
+        p = variant.place
+        raise PublishError(Problem(p.file, p.line, p.column, p.path,
+                                   f"the PDF's file name '{name[:60]}...' is {len(name.encode())} bytes long, over the "
+                                   f"{output.MAX_NAME_BYTES} a file name may have", "use a shorter id, variant name "
+                                   "or file_name", code="file-name-too-long"))
+
+
+def _web_page(resolved, theme, handout, variant, root: Path, caches: Caches, pages: int) -> tuple[bytes, tuple]:
+    """The variant's web page, linking to its PDF and to the other variants a reader may be given."""
+    from .render.html import Other, PageLinks, font_files, render_page
+    from .variants import file_stem
+
+    draft = variant.review.status != "approved"
+    others = []
+    for other in handout.variants:  # an approved page links only to approved pages: drafts are not for patients
+        if other.name == variant.name or (not draft and other.review.status != "approved"):
+            continue
+        if _clinic_id(root, other, caches) != _clinic_id(root, variant, caches):  # another clinic's page
+            continue
+        others.append(Other(page_name(other), _title_of(root, handout, other, caches),
+                            other.language, other.name, other.audience))
+    links = PageLinks(pdf=file_stem(handout, variant) + ".pdf", pages=pages, others=tuple(others))
+    logo = handout.clinic.logo_path or theme.settings["title_band"].get("logo_path")  # the clinic's own mark first
+    key = str(logo)
+    if key not in caches.marks:
+        caches.marks[key] = Path(logo).read_bytes() if logo and Path(logo).is_file() else None
+    return render_page(resolved, theme, handout.clinic, links, caches.marks[key]), tuple(font_files(theme))
+
+
+def _title_of(root: Path, handout, variant, caches: Caches) -> str:
+    """A variant's title as it prints, in its own language when a translation gives one."""
+    if variant.language != handout.language:
+        try:
+            return load_translation_for(root, handout, variant, caches.translations).title or handout.title
+        except PublishError:
+            return variant.title or handout.title
+    return variant.title or handout.title
 
 
 @dataclass
@@ -267,6 +340,8 @@ class HandoutResult:
     problems: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     failed: list = field(default_factory=list)
+    handout_id: str = ""  # once loaded: two files with one id are refused together
+    id_place: object = None
 
 
 def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=None, caches=None,
@@ -291,6 +366,7 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         result.problems += exc.problems
         result.failed.append(shown)
         return result
+    result.handout_id, result.id_place = handout.id, handout.places.get("id")
     result.warnings += uncited_sources(handout) + swallowed_items(path, shown)
     # a variant that fails (page budget, stale translation...) is skipped; the others still publish
     for variant in chosen:
@@ -298,6 +374,7 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
             progress(f"{shown} ({variant.name})")
         checked = None
         try:
+            _check_name(handout, variant)
             checked = check_variant(handout, variant, root, caches)
             built = render_variant(handout, variant, root, caches, checked)
         except PublishError as exc:
@@ -311,7 +388,8 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         from .catalog import thumbnail
 
         try:
-            built.thumbnail = thumbnail(built.data)
+            with _signals_held():  # pdfium's C code, likewise
+                built.thumbnail = thumbnail(built.data)
         except Exception:  # noqa: BLE001 - pdfium's errors; the catalog tries again from the file
             built.thumbnail = None
         result.built.append(built)
@@ -390,18 +468,66 @@ def _unchanged(out_dir: Path, previous: list, shown: str, key: str, variants) ->
     if variants and not set(variants) <= {e.get("variant") for e in mine}:
         return None
     for e in mine:
-        pdf = out_dir / str(e.get("path", ""))
-        if not pdf.is_file() or hashlib.sha256(pdf.read_bytes()).hexdigest() != e.get("sha256"):
-            return None
+        web = e.get("web_page") if isinstance(e.get("web_page"), dict) else {}
+        for path, digest in ((e.get("path", ""), e.get("sha256")), (web.get("path", ""), web.get("sha256"))):
+            file = out_dir / str(path)
+            if not path or not file.is_file() or hashlib.sha256(file.read_bytes()).hexdigest() != digest:
+                return None
+        if not all((out_dir / str(a)).is_file() for a in web.get("assets", [])):
+            return None  # a web page's fonts are gone: rebuilding copies them again
     return mine
 
 
 _WORKER_CACHES = None  # in a worker process: layouts, fonts and translations loaded once for the whole build
 
 
-def _start_worker(clinics=None):
+def _start_worker(parent: int, clinics=None):
+    """Set up a worker process: its caches, and signals that leave stopping to the parent."""
+    import signal
+
     global _WORKER_CACHES
     _WORKER_CACHES = Caches(clinics=clinics)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)  # the parent's handler came along with fork
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux), even by SIGKILL: an orphaned
+    worker would render on for nothing, holding out/'s lock."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _stop_workers(pool) -> None:
+    """Kill a pool's workers at once (shutdown alone would wait for their current handouts)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # private, but the only handle
+    for process in processes:
+        process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(5)
+
+
+@contextmanager
+def _signals_held():
+    """Hold SIGINT, SIGTERM and SIGHUP back (delivered when the block ends)."""
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _render_in_worker(args):
@@ -412,6 +538,45 @@ def _render_in_worker(args):
 
 def build(root: Path, names: list[str] | None = None, variants: list[str] | None = None,
           out_dir: Path | None = None, progress=None, jobs: int = 1, force: bool = False) -> Report:
+    """Build the chosen handouts and variants into out_dir (see _build), holding out_dir's lock:
+    one build per out/ at a time; another is refused with the running build's pid and command."""
+    root = Path(root)
+    out_dir = Path(out_dir or root / "out")
+    try:
+        held = output.lock(out_dir)
+    except OSError as exc:
+        return Report(problems=[_fault(exc, root, out_dir)])
+    except output.Busy as busy:
+        return Report(problems=[Problem(_shown(out_dir, root), None, None, "",
+                                        f"another build is writing to this folder ({busy.holder})",
+                                        "wait for it to finish (or stop it), then build again", code="build-running")])
+    try:
+        return _build(root, names, variants, out_dir, progress, jobs, force)
+    finally:
+        output.unlock(held)
+
+
+def _clash_problems(handout_id: str, files: list) -> list[Problem]:
+    """Two or more handout files with one id: an error at each file's id, naming the others."""
+    problems = []
+    for file, place in files:
+        others = ", ".join(f for f, _ in files if f != file)
+        line, column = (place.line, place.column) if place else (None, None)
+        problems.append(Problem(file, line, column, "id", f"the id '{handout_id}' is also the id of {others}; "
+                                "their PDFs would overwrite each other, so neither is published",
+                                "give each handout its own id", code="handout-duplicate-id"))
+    return problems
+
+
+def _fault(exc: OSError, root: Path, out_dir: Path) -> Problem:
+    """A file-system error while writing out/, as a problem naming the path and what to do."""
+    place = output.fault_place(exc) or out_dir
+    message, fix = output.fault_message(exc)
+    return Problem(_shown(place, root), None, None, "", message, fix, code="output-write")
+
+
+def _build(root: Path, names: list[str] | None = None, variants: list[str] | None = None,
+           out_dir: Path | None = None, progress=None, jobs: int = 1, force: bool = False) -> Report:
     """Build the chosen handouts and variants into out_dir; a bad handout leaves its old PDFs alone.
 
     Outputs whose inputs are unchanged since the last build (same inputs hash, PDF intact) are
@@ -435,7 +600,13 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
     if any(p.severity == "error" for p in clinic_checks):
         report.problems += [p for p in clinic_checks if p.severity == "error"]  # every handout prints these
         return report
-    previous = [] if force else output.read_manifest(out_dir)
+    previous, damage = output.load_manifest(out_dir)
+    if damage:  # a manifest edited by hand or damaged: what it cannot vouch for is rebuilt
+        report.warnings.append(Problem(_shown(out_dir / output.MANIFEST, root), None, None, "",
+                                       f"the manifest {damage}", "nothing to do: the outputs it cannot vouch for "
+                                       "are rebuilt and a new manifest is written", code="manifest-damaged",
+                                       severity="warning"))
+    listed, previous = previous, ([] if force else previous)
     todo, keys, shared = [], {}, shared_key(root.resolve())
     translations = {}
     for path in files:
@@ -454,27 +625,46 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
     # nothing in out/ (the next build removes its temp files); one killed during them leaves whole
     # files and a manifest one build old, which the next build (re-hashing what it would skip) repairs.
     from .catalog import thumbnail_path
-    from .clinics import name_parts
 
     output.clean_temps(out_dir)
-    entries, staged, rebuilt = [], [], set()
+    entries, staged, rebuilt, taken, fonts = [], [], set(), [], set()
+
+    # id -> (file, place of its id): the handouts kept, and those of other files listed in the manifest
+    selected = {_shown(p, root) for p in files}
+    owners = {e["handout"]: (e["source"], None) for e in report.unchanged}
+    for e in listed:
+        if e.get("source") and e["source"] not in selected and _is_file(root / e["source"]):
+            owners.setdefault(e["handout"], (e["source"], None))
+    clashes, staged_by_id = {}, {}
 
     def take(result: HandoutResult) -> None:
         report.problems += result.problems
         report.warnings += result.warnings
         report.failed += result.failed
+        if result.handout_id:
+            source = _shown(todo[len(taken)], root)
+            first = owners.setdefault(result.handout_id, (source, result.id_place))
+            if first[0] != source:
+                clashes.setdefault(result.handout_id, [first]).append((source, result.id_place))
+        taken.append(result)
         for item in result.built:
-            clinic_part, variant_part = name_parts(item.handout.clinic, item.variant.name)
-            name = (item.variant.file_name + ".pdf") if item.variant.file_name else output.file_name(
-                clinic_part, item.handout.id, variant_part, item.variant.language)
-            target = out_dir / item.handout.id / name
+            target = out_dir / item.handout.id / output.pdf_name(item.handout, item.variant)
             if not output.holds(target, item.data):  # the same bytes are not rewritten (their mtime stays)
                 staged.append(output.stage(target, item.data))
+                staged_by_id.setdefault(item.handout.id, []).append(staged[-1])
             entry = output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages, item.title,
                                  item.reading, item.warnings, item.plain)
             thumb = out_dir / thumbnail_path(entry["path"])
             if item.thumbnail and not output.holds(thumb, item.thumbnail):  # after its PDF: newer, so kept
                 staged.append(output.stage(thumb, item.thumbnail))
+                staged_by_id.setdefault(item.handout.id, []).append(staged[-1])
+            if item.page:
+                page = target.parent / page_name(item.variant)
+                if not output.holds(page, item.page):
+                    staged.append(output.stage(page, item.page))
+                    staged_by_id.setdefault(item.handout.id, []).append(staged[-1])
+                entry["web_page"] = output.web_entry(out_dir, page, item.page, item.fonts)
+                fonts.update(item.fonts)
             entry.update(source=item.source, inputs=keys[item.source])
             entries.append(entry)
             rebuilt.add((item.handout.id, item.variant.name))
@@ -485,13 +675,18 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
             from concurrent.futures import ProcessPoolExecutor
 
             work = [(root, path, clinic, clinic_checks, variants) for path in todo]
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
-                                     initargs=(clinics,)) as pool:
+            pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
+                                       initargs=(os.getpid(), clinics))
+            try:
                 chunk = max(1, min(4, len(work) // (jobs * 8)))  # small: the last chunks finish together
                 for done, result in enumerate(pool.map(_render_in_worker, work, chunksize=chunk)):
                     if progress:
                         progress(done + 1, len(todo), _shown(todo[done], root))
                     take(result)
+            except BaseException:
+                _stop_workers(pool)  # a signal or an error: the workers' renders are of no use now
+                raise
+            pool.shutdown()
         else:
             caches = Caches(clinics=clinics)
             for done, path in enumerate(todo):
@@ -502,15 +697,40 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
                                    (lambda current, d=done: progress(d, len(todo), current)) if progress else None))
         if progress:
             progress(len(todo), len(todo), "")
+        for handout_id, files in clashes.items():  # their PDFs would overwrite each other: neither is published
+            report.problems += _clash_problems(handout_id, files)
+            report.failed += [f for f, _ in files[1:]]
+            dropped = staged_by_id.pop(handout_id, [])
+            output.discard(dropped)
+            staged[:] = [s for s in staged if s not in dropped]
+            report.failed += [f"{e['source']} ({e['variant']})" for e in entries if e["handout"] == handout_id]
+            entries[:] = [e for e in entries if e["handout"] != handout_id]
+            rebuilt -= {r for r in rebuilt if r[0] == handout_id}
+        staged += output.stage_assets(out_dir, sorted(fonts), root / "fonts" / "OFL.txt")
         if entries:
             staged.append(output.stage_manifest(out_dir, entries, rebuilt))
+        from .catalog import INDEX
+
+        for target in [path for _, path in staged] + [out_dir / INDEX]:
+            fault = output.blocked(target)  # a folder or an immutable file in the way: stop before any rename
+            if fault:
+                raise fault
+    except OSError as exc:
+        output.discard(staged)
+        report.problems.append(_fault(exc, root, out_dir))
+        report.failed += [f"{e['source']} ({e['variant']})" for e in entries]
+        return report
     except BaseException:
         output.discard(staged)
         raise
-    output.commit(staged)
     from .catalog import write_catalog  # out/index.html (and any thumbnail still missing), from the manifest
 
-    write_catalog(out_dir, clinic.name if clinic else "")
+    try:
+        with _signals_held():  # the renames are quick: a Ctrl-C waits for them, so out/ is one build or the other
+            output.commit(staged)
+        write_catalog(out_dir, clinic.name if clinic else "")
+    except OSError as exc:  # out/ changed under the build; what was renamed is whole
+        report.problems.append(_fault(exc, root, out_dir))
     report.written = entries
     report.problems = list(dict.fromkeys(report.problems))  # a shared parent layout fails once, not per child
     report.warnings = list(dict.fromkeys(report.warnings))

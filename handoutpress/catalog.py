@@ -9,13 +9,12 @@ a file whose bytes would not change is not rewritten.
 """
 from __future__ import annotations
 
-import json
 import struct
 import zlib
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from .output import MANIFEST, write_atomic
+from .output import MANIFEST, read_manifest, write_atomic
 from .plainlanguage import reading_label
 
 INDEX = "index.html"
@@ -154,10 +153,19 @@ def _row(entry: dict, thumbs: dict) -> dict:
         "reviewer": str(entry.get("reviewer") or ""),
         "next_review": str(entry.get("next_review") or ""), "next_review_label": _date(str(entry.get("next_review") or "")),
         "version": str(entry.get("version") or ""), "reading_label": reading_label(entry.get("reading")),
-        "href": quote(path), "file_name": PurePosixPath(path).name,
+        "href": quote(path), "file_name": PurePosixPath(path).name, "web": _web_href(entry),
         "thumb": quote(thumbnail_path(path)) if size else "",
         "thumb_width": THUMB_CSS, "thumb_height": round(THUMB_CSS * size[1] / size[0]) if size else 0,
     }
+
+
+def _web_href(entry: dict) -> str:
+    """The variant's web page, when the manifest records a safe relative .html path for it."""
+    web = entry.get("web_page")
+    path = str(web.get("path", "")) if isinstance(web, dict) else ""
+    if not path.endswith(".html") or path.startswith("/") or ".." in PurePosixPath(path).parts or "\\" in path:
+        return ""
+    return quote(path)
 
 
 def _order(row: dict) -> tuple:
@@ -199,11 +207,9 @@ def catalog_html(manifest: dict, thumbs: dict[str, tuple[int, int]] | None = Non
 def write_catalog(out_dir: Path, clinic: str = "") -> Path | None:
     """out_dir/index.html and the thumbnails, from out_dir/manifest.json; nothing when there is no manifest."""
     out_dir = Path(out_dir)
-    try:
-        manifest = json.loads((out_dir / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
+    if not (out_dir / MANIFEST).is_file():
         return None
-    manifest = {"outputs": _entries(manifest, out_dir)}  # a PDF deleted by hand is not linked
+    manifest = {"outputs": _entries({"outputs": read_manifest(out_dir)}, out_dir)}  # damaged entries are left out  # a PDF deleted by hand is not linked
     thumbs = write_thumbnails(manifest, out_dir)
     target = out_dir / INDEX
     write_if_changed(target, catalog_html(manifest, thumbs, clinic).encode("utf-8"))

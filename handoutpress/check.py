@@ -244,7 +244,7 @@ def logo_ink_problems(theme, clinic=None) -> list[Problem]:
 # ---- everything -------------------------------------------------------------------------------
 def run(root: Path, names: list[str] | None = None, today: _dt.date | None = None) -> CheckResult:
     """Check the chosen handouts (default: all), rendering each variant in memory."""
-    from .build import Caches, _shown, check_variant, render_variant, select
+    from .build import Caches, _check_name, _clash_problems, _shown, check_variant, render_variant, select
     from .content import load_handout
     from .layout import list_layouts
 
@@ -263,7 +263,7 @@ def run(root: Path, names: list[str] | None = None, today: _dt.date | None = Non
     for name in unknown:
         result.problems.append(Problem(name, None, None, "", "no such handout",
                                        "give a handout id from handouts/", code="handout-unknown"))
-    caches = Caches(clinics=clinics)
+    caches, ids = Caches(clinics=clinics), {}
     for path in files:
         shown = _shown(path, root)
         result.files.add(shown)
@@ -273,9 +273,11 @@ def run(root: Path, names: list[str] | None = None, today: _dt.date | None = Non
             result.problems += exc.problems
             continue
         result.problems += uncited_sources(handout) + swallowed_items(path, shown)
+        ids.setdefault(handout.id, []).append((shown, handout.places.get("id")))
         for variant in handout.variants:
             key = (handout.id, variant.name)
             try:
+                _check_name(handout, variant)
                 checked = check_variant(handout, variant, root, caches, today)
                 result.problems += checked.problems
                 result.reading[key] = checked.reading
@@ -288,6 +290,9 @@ def run(root: Path, names: list[str] | None = None, today: _dt.date | None = Non
                     result.problems += [w for w in built.warnings if w.code == "size-budget"]
             except PublishError as exc:
                 result.problems += exc.problems
+    for handout_id, owners in ids.items():
+        if len(owners) > 1:  # their PDFs would overwrite each other
+            result.problems += _clash_problems(handout_id, owners)
     result.problems = list(dict.fromkeys(result.problems))
     for p in result.problems:
         result.files.add(p.file)

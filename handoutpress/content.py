@@ -15,6 +15,7 @@ NAME = r"[a-z0-9][a-z0-9-]*"
 LANG = r"[a-z]{2}(-[A-Z]{2})?"
 STATUSES = ("draft", "in-review", "approved")
 TABLE_KINDS = ("table", "grid")
+MAX_NAME = 100  # an id or file_name, in characters: with the clinic, variant and temp-file parts it fits 255 bytes
 
 AUDIENCES = s.ListOf(item=s.Text(pattern=NAME, hint="use lower-case words such as patient, family, clinician"),
                      doc="Only these audiences see this block (empty: everyone)", default=[])
@@ -89,8 +90,8 @@ SOURCE = s.Obj(doc="A cited source", fields={
                   default="", hint="write the full address, starting https://"),
     "accessed": s.Date(doc="For a web page: the date it was read, printed as 'Accessed 2026 Nov 30.'", default=""),
 })
-HANDOUT_URL = s.Text(pattern=r"https://\S+", doc="Web address of this handout's current version (default: the "
-                     "clinic's handout_url)", default="")
+HANDOUT_URL = s.Text(pattern=r"https://\S+", doc="Web address of this handout's pages: a folder ending in / or a "
+                     "pattern with {variant} for each variant's name (default: the clinic's handout_url)", default="")
 VARIANT = s.Obj(doc="One printed version of the handout", fields={
     "audience": s.Text(pattern=NAME, doc="Who it is for: patient, family, clinician...", default="patient"),
     "language": s.Text(pattern=LANG, doc="Language code (default: the handout's)", default=""),
@@ -112,13 +113,13 @@ VARIANT = s.Obj(doc="One printed version of the handout", fields={
     "appointment_fields": s.Boolean(doc="Add fillable appointment date, time and clinician fields for admissions "
                                         "staff to type in before sending", default=False),
     "file_name": s.Text(pattern=NAME, doc="PDF file name without .pdf (default: clinic-handout-variant-language)",
-                        default=""),
+                        default="", max_length=MAX_NAME),
     "clinic": s.Text(pattern=NAME, default="", doc="The clinic this variant is for, a file clinics/<id>.yaml (default: "
                      "the layout's clinic, else handouts/clinic.yaml)", hint="use a clinic id: the name of a file in "
                      "clinics/ without .yaml"),
 })
 HANDOUT = s.Obj(doc="A patient handout", fields={
-    "id": s.Text(pattern=NAME, doc="Short name used in file names, e.g. benzodiazepines"),
+    "id": s.Text(pattern=NAME, doc="Short name used in file names, e.g. benzodiazepines", max_length=MAX_NAME),
     "title": s.Text(doc="The handout's title"),
     "subtitle": s.Text(doc="A one-line summary under the title", default=""),
     "language": s.Text(pattern=LANG, doc="Language code of the content", default="en"),
@@ -145,8 +146,9 @@ CLINIC = s.Obj(doc="A clinic's details (handouts/clinic.yaml, or clinics/<id>.ya
     "phone": CONTACT, "web": CONTACT,
     "email": s.Obj(doc="Admissions e-mail", fields=CONTACT.fields, default=None),
     "address": s.Obj(doc="Street address", fields=CONTACT.fields, default=None),
-    "handout_url": s.Obj(doc="Web address of each handout's current version, with {id} for the handout id; "
-                            "printed with a QR code", fields=CONTACT.fields, default=None),
+    "handout_url": s.Obj(doc="Web address of each variant's web page, with {id} for the handout id and "
+                            "{variant} for the variant's name (a folder ending in / holds <variant>.html); printed with "
+                            "a QR code", fields=CONTACT.fields, default=None),
     "logo": s.Text(default="", doc="The clinic's logo mark, an SVG file in layouts/ (e.g. assets/riverbend-mark.svg), "
                    "printed instead of the layout's; empty: the layout's logo"),
 })
@@ -325,7 +327,7 @@ def _build_handout(doc, ck, data, clinic, layouts) -> Handout:
                    variants=tuple(variants), file=doc.file, keywords=tuple(data["keywords"]),
                    call_to_action=cta, clinic=clinic, url=data["url"] or (
                        clinic.handout_url.value.replace("{id}", data["id"]) if clinic and clinic.handout_url else ""),
-                   places={key: b.place((key,)) for key in ("title", "subtitle")},
+                   places={key: b.place((key,)) for key in ("id", "title", "subtitle")},
                    accepted_words=tuple(data["accepted_words"]), own_url=data["url"] or "")
 
 

@@ -160,7 +160,7 @@ def load_chain(layouts_dir: Path, name: str, display_root: Path | None = None):
             raise PublishError(Problem(*where, "extends" if via else "",
                                        f"'{current}' is not the name of a layout in layouts/",
                                        f"use one of: {', '.join(list_layouts(layouts_dir))}", code="layout-unknown"))
-        if not path.is_file():
+        if not _is_file(path):
             where = via or (shown, None, None)
             raise PublishError(Problem(*where, "extends" if via else "",
                                        f"layout '{current}' not found (no {shown})",
@@ -261,7 +261,7 @@ def load_theme(root: Path, name: str, fonts_dir: Path | None = None) -> Theme:
         faces = {}
         for face, file in fam.items():
             path = (fonts_dir / file) if file else None
-            if path is None or not _inside(path, fonts_dir) or not path.is_file():
+            if path is None or not _inside(path, fonts_dir) or not _is_file(path):
                 ck.add(("fonts", role, face), f"font file '{file}' not found in fonts/",
                        f"put the file in fonts/ or use one of: {', '.join(sorted(p.name for p in fonts_dir.glob('*.ttf')))}", code="font-missing")
             faces[face] = path
@@ -296,11 +296,15 @@ def load_theme(root: Path, name: str, fonts_dir: Path | None = None) -> Theme:
     logo = settings["title_band"]["logo"]
     if logo:
         logo_path = layouts_dir / logo
-        if not _inside(logo_path, layouts_dir) or not logo_path.is_file():
+        if not _inside(logo_path, layouts_dir) or not _is_file(logo_path):
             ck.add(("title_band", "logo"), f"logo file '{logo}' not found in layouts/",
                    "put the SVG in layouts/ (e.g. layouts/assets/logo.svg) and give its path from there", code="logo-missing")
         else:
-            ck.problems += _logo_problems(logo_path, root)
+            for p in _logo_problems(logo_path, root):
+                if p.line is None:  # nothing in the SVG to point at: the layout's logo line
+                    ck.add(("title_band", "logo"), f"{p.file}: {p.message}", p.fix, p.code)
+                else:
+                    ck.problems.append(p)
         settings["title_band"] = {**settings["title_band"], "logo_path": logo_path}
     for slot_set in ("header", "footer"):
         for key, source in settings[slot_set].items():
@@ -349,6 +353,14 @@ def _check_room(page, size, ck):
             ck.add(("page", key), f"the margins leave {max(room, 0):.0f} pt of the {extent:.0f} pt page "
                    f"{'width' if across else 'height'} for text, under {MIN_ROOM} pt (2 in)",
                    "use smaller margins", code="schema-range")
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, but a name too long for the file system (ENAMETOOLONG) is no file either."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _inside(path: Path, folder: Path) -> bool:

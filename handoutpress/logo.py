@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -135,6 +136,46 @@ def _check_expansion(root, path: Path) -> None:
     size(root, ())
 
 
+MAX_NUMBER = 1e6  # a coordinate, length or transform entry; no mark needs more, PDF readers choke on more
+MIN_SIZE = 1e-3  # the mark's own width and height: scaled up from less, its numbers overflow
+MIN_DETERMINANT = 1e-12  # a transform that flattens a shape to nothing (ReportLab cannot invert it)
+
+
+def _numbers_problem(path: Path, detail: str):
+    return problem(path, None, None, "", f"the logo mark has numbers that cannot be drawn ({detail})",
+                   "export it again with ordinary sizes: a viewBox such as 0 0 100 100 and coordinates, lengths "
+                   "and transforms within it", code="logo-numbers")
+
+
+def _finite(value) -> bool:
+    return math.isfinite(value) and abs(value) <= MAX_NUMBER
+
+
+def _check_numbers(node, path: Path, matrix=(1, 0, 0, 1, 0, 0)) -> None:
+    """Every coordinate, length and transform under node is a finite, drawable number, and every
+    transform, composed with those above it, keeps the shapes drawable."""
+    from reportlab.graphics.transform import mmult
+
+    transform = getattr(node, "transform", None)
+    if transform is not None:
+        transform = tuple(transform)
+        if not all(_finite(v) for v in transform):
+            raise _numbers_problem(path, f"transform {', '.join(f'{v:g}' for v in transform)}")
+        matrix = mmult(matrix, transform)
+        determinant = matrix[0] * matrix[3] - matrix[1] * matrix[2]
+        if not all(_finite(v) for v in matrix) or not abs(determinant) >= MIN_DETERMINANT:
+            raise _numbers_problem(path, "a transform scales its shapes out of all proportion")
+    if isinstance(node, Group):
+        for child in node.contents:
+            _check_numbers(child, path, matrix)
+        return
+    for name, value in vars(node).items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for v in values:
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and not _finite(v):
+                raise _numbers_problem(path, f"{name} {v:g}")
+
+
 def _shapes(group: Group, path: Path):
     """Every shape under group, refusing text and images svglib let through."""
     for node in group.contents:
@@ -198,7 +239,10 @@ def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None 
     path = Path(path)
     _check_svg(path)
     with _svglib_complaints() as complaints:
-        svg = svg2rlg(str(path))
+        try:
+            svg = svg2rlg(str(path))
+        except (ArithmeticError, ValueError) as err:  # svglib's own arithmetic on absurd numbers
+            raise _numbers_problem(path, str(err)) from None
     if svg is None or complaints:
         reason = complaints[0] if complaints else "unreadable"
         raise problem(path, None, None, "", f"the logo mark cannot be drawn as written ({reason})",
@@ -206,12 +250,15 @@ def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None 
     if not svg.width or not svg.height:
         raise problem(path, None, None, "", "the logo mark has no size",
                       'give the <svg> element a viewBox, e.g. viewBox="0 0 100 100"', code="logo-no-size")
+    if not (MIN_SIZE <= svg.width <= MAX_NUMBER and MIN_SIZE <= svg.height <= MAX_NUMBER):
+        raise _numbers_problem(path, f"its size is {svg.width:g} x {svg.height:g}")
     # A fresh parse per call: drawings are mutable, so a shared one would keep the last colour.
     art = Group(*svg.contents)
     if one_ink(mode, inks(art, path)):
         _recolour(art, colour, background, path)
     scale = width / svg.width
     art.transform = (scale, 0, 0, scale, 0, 0)
+    _check_numbers(art, path)
     mark = Mark(width, svg.height * scale)
     mark.add(art)
     # ReportLab's drawing renderer first sets its default state (black, Helvetica) even when

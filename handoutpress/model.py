@@ -263,3 +263,4 @@ class Resolved:
     numbers: dict = field(default_factory=dict)  # source key -> number
     title_place: Place | None = None  # where the printed title is written (for errors about it)
     offers: tuple | None = None  # (large print?, other languages) the closing line offers; None: from the variants
+    url: str = ""  # this variant's web page (the QR code and "Latest version" point at it); "" when none

@@ -133,6 +133,16 @@ def preview(root: Path, name: str, variant_names=(), out_dir: Path | None = None
             report.problems += item.problems
             continue
         images = page_images(item.built.data, dpi)
-        report.written.append((item.handout_id, item.variant,
-                               write_pages(images, out_dir / item.handout_id / item.variant)))
+        folder = out_dir / item.handout_id / item.variant
+        paths = write_pages(images, folder)
+        if item.built.page:  # the web page too, its fonts beside the variants' folders (its ../_assets/)
+            from .output import ASSETS, holds, write_atomic
+
+            write_atomic(folder / "page.html", item.built.page)
+            for font in item.built.fonts:
+                data = Path(font).read_bytes()
+                if not holds(folder.parent / ASSETS / Path(font).name, data):
+                    write_atomic(folder.parent / ASSETS / Path(font).name, data)
+            paths.append(folder / "page.html")
+        report.written.append((item.handout_id, item.variant, paths))
     return report

@@ -56,6 +56,7 @@ class Text(Spec):
     nonempty: bool = True
     hint: str = ""
     quoted: bool = False  # a number here is refused: "version: 2" and "version: 1.10" must be quoted
+    max_length: int = 0  # characters; 0: any (names in file names must fit the file system's 255 bytes)
 
     def check(self, value, path, ck):
         if isinstance(value, (int, float)) and not isinstance(value, bool) and not self.choices:
@@ -75,6 +76,9 @@ class Text(Spec):
         elif self.choices and value not in self.choices:
             ck.add(path, f"'{value}' is not one of {', '.join(self.choices)}",
                    f"use one of {', '.join(self.choices)}", "schema-choice")
+        elif self.max_length and len(value) > self.max_length:
+            ck.add(path, f"'{value[:40]}...' is {len(value)} characters long, over the limit of {self.max_length}",
+                   "use a shorter name", "schema-too-long")
         elif self.pattern and not re.fullmatch(self.pattern, value):
             ck.add(path, f"'{value}' is not in the expected form", self.hint or f"match {self.pattern}", "schema-pattern")
         return value
@@ -87,6 +91,8 @@ class Text(Spec):
             out["pattern"] = f"^(?:{self.pattern})$"  # JSON Schema patterns match anywhere; check matches whole
         elif self.nonempty and not self.choices:
             out["pattern"] = r"\S"  # not empty, nor only spaces
+        if self.max_length:
+            out["maxLength"] = self.max_length
         return out
 
     def describe(self):

@@ -22,7 +22,8 @@ DEFAULT_PORT = 8000
 REQUEST_TIMEOUT = 10  # seconds a connection may take to send a request (or stay idle between two)
 MAX_CONNECTIONS = 32  # connections (one thread each) served at once; one person's browser needs a few
 TYPES = {".pdf": "application/pdf", ".png": "image/png", ".html": "text/html; charset=utf-8",
-         ".json": "application/json", ".txt": "text/plain; charset=utf-8", "": "application/octet-stream"}
+         ".json": "application/json", ".txt": "text/plain; charset=utf-8", ".ttf": "font/ttf",
+         "": "application/octet-stream"}
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):

@@ -48,7 +48,7 @@ def resolve(handout: Handout, variant: Variant) -> Resolved:
     sources, numbers = number_sources(blocks, cta, handout.sources)
     return Resolved(handout=handout, variant=variant, title=variant.title or handout.title,
                     subtitle=variant.subtitle or handout.subtitle, blocks=blocks, call_to_action=cta,
-                    sources=sources, numbers=numbers,
+                    sources=sources, numbers=numbers, url=page_url(handout, variant),
                     title_place=variant.place if variant.title else handout.places.get("title", variant.place))
 
 
@@ -69,6 +69,32 @@ def alternatives(handout: Handout, variant: Variant, clinic_of=lambda v: v.clini
     large = not is_large_print(variant) and any(is_large_print(v) and v.language == variant.language for v in others)
     languages = tuple(dict.fromkeys(v.language for v in others if v.language != variant.language))
     return large, languages
+
+
+def file_stem(handout: Handout, variant: Variant) -> str:
+    """The variant's file name without extension: its .pdf and its .html share it."""
+    from .output import file_name  # pure string rules; moves with the reorganisation
+
+    from .clinics import name_parts
+
+    if variant.file_name or not handout.clinic:
+        return variant.file_name or file_name("", handout.id, variant.name, variant.language).removesuffix(".pdf")
+    clinic_part, variant_part = name_parts(handout.clinic, variant.name)  # riverbend-visit-patient, not ...-riverbend-patient
+    return file_name(clinic_part, handout.id, variant_part, variant.language).removesuffix(".pdf")
+
+
+def page_name(variant: Variant) -> str:
+    """The variant's web page in out/<handout>/: short, since its address is printed beside the QR code."""
+    return variant.name + ".html"
+
+
+def page_url(handout: Handout, variant: Variant) -> str:
+    """The variant's web page: {variant} in the handout's address pattern is its variant name; an address
+    ending in / is the folder of the handout's pages."""
+    url = handout.url
+    if url.endswith("/") and "{variant}" not in url:
+        url += "{variant}.html"
+    return url.replace("{variant}", variant.name)
 
 
 def find_variant(handout: Handout, name: str) -> Variant | None:

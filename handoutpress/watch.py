@@ -219,6 +219,8 @@ def rebuild(root: Path, names: list[str], variants: list[str], out_dir: Path, pr
         return False
     for entry in report.written:
         printer.info(f"wrote {entry['path']}  ({entry['pages']} pages, {entry['bytes'] // 1024} KB, {entry['status']})")
+        if entry.get("web_page"):
+            printer.info(f"wrote {entry['web_page']['path']}  (web page, {entry['web_page']['bytes'] // 1024} KB)")
     new = [w for w in report.warnings if str(w) not in shown_warnings]
     for warning in new:
         printer.error(f"warning: {warning}  [{warning.code}]")

@@ -81,6 +81,8 @@ def _convert(doc: Doc, node, path: Path_, problems: list[Problem]):
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(doc, item, path + (i,), problems) for i, item in enumerate(node.value)]
+    if node.tag == "tag:yaml.org,2002:value":  # a bare '=' (YAML 1.1's "value" key): text to an author
+        return node.value
     try:
         value = _SCALARS.construct_object(node)
     except ValueError:  # looks like a date but is none (2026-02-30): keep the text, say so

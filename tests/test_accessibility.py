@@ -418,7 +418,7 @@ def test_patient_links_read_in_place(manifest_entry, struct_tree):
         pytest.skip("written for the English patient benzodiazepines handout")
     links = [elem.text for _, elem in struct_tree.elements() if elem.role == "Link"]
     assert links == ["[1]", "[2]", "[3]", "[4]", "(555) 555-0142", "maplemountain.example.org",
-                     "admissions@maplemountain.example.org", "maplemountain.example.org/handouts/benzodiazepines"]
+                     "admissions@maplemountain.example.org", "maplemountain.example.org/handouts/benzodiazepines/patient.html"]
     paragraphs = {elem.text for _, elem in struct_tree.elements() if elem.role == "P"}
     assert "Call admissions: (555) 555-0142" in paragraphs
     assert any(p.endswith("Here are some common symptoms [3] [4]:") for p in paragraphs), paragraphs

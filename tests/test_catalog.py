@@ -50,6 +50,7 @@ def test_build_writes_the_catalog_and_a_thumbnail_beside_every_pdf(out_dir, mani
         assert catalog.png_size(data)[0] == catalog.THUMB_PIXELS
         assert data == catalog.thumbnail(out_dir / entry["path"]), f"{png.name}: the same PDF gave other PNG bytes"
         assert f'href="{entry["path"]}"' in html and f'src="{catalog.thumbnail_path(entry["path"])}"' in html
+        assert f'<a class="button web" href="{entry["web_page"]["path"]}">Web page' in html
     assert len(re.findall(r"<h1[ >]", html)) == 1 and '<html lang="en">' in html
     assert not re.search(r"""(src|href)=["'](https?:)?//""", html), "the catalog must load nothing from elsewhere"
 
@@ -152,6 +153,8 @@ def test_serve_gives_the_right_types_and_nothing_else(server, manifest):
     entry = manifest["outputs"][0]
     assert _get(server.url + entry["path"])[:2] == (200, "application/pdf")
     assert _get(server.url + catalog.thumbnail_path(entry["path"]))[:2] == (200, "image/png")
+    assert _get(server.url + entry["web_page"]["path"])[:2] == (200, "text/html; charset=utf-8")
+    assert _get(server.url + entry["web_page"]["assets"][0])[:2] == (200, "font/ttf")
     folder = entry["path"].split("/")[0]
     for path in (folder + "/", folder, "../manifest.json", "%2e%2e/%2e%2e/etc/passwd", "..%2f..%2fetc%2fpasswd",
                  ".hidden", folder + "/.x.pdf.tmp", "missing.pdf"):

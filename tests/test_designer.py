@@ -35,7 +35,8 @@ def test_preview_writes_one_png_per_page_of_the_variant(tmp_path):
     assert report.problems == []
     [(handout, variant, paths)] = report.written
     assert (handout, variant) == (HANDOUT, "patient")
-    assert [p.name for p in paths] == [f"page-{n}.png" for n in range(1, pages + 1)]
+    assert [p.name for p in paths] == [f"page-{n}.png" for n in range(1, pages + 1)] + ["page.html"]  # + the web page
+    assert (tmp_path / HANDOUT / "_assets" / "AtkinsonHyperlegible-Regular.ttf").is_file()  # its ../_assets/
     assert sorted(p.name for p in paths[0].parent.iterdir()) == sorted(p.name for p in paths)  # stale page gone
     with Image.open(paths[0]) as img:
         assert img.size == (round(612 * 24 / 72), round(792 * 24 / 72))  # US Letter at 24 dpi
@@ -47,11 +48,11 @@ def test_preview_command_prints_every_path_of_every_variant(tmp_path):
     assert run.returncode == 0, run.stderr
     expected = {v: publish_once().entry(HANDOUT, v)["pages"] for v in ("family", "clinician")}
     printed = run.stdout.split()
-    assert len(printed) == sum(expected.values())
+    assert len(printed) == sum(expected.values()) + len(expected)  # every page's PNG and each web page
     for variant, pages in expected.items():
         folder = tmp_path / HANDOUT / variant
         assert sorted(p.name for p in folder.glob("*.png")) == sorted(f"page-{n}.png" for n in range(1, pages + 1))
-        assert str(folder / "page-1.png") in printed
+        assert str(folder / "page-1.png") in printed and str(folder / "page.html") in printed
 
 
 def test_preview_of_an_unknown_handout_or_variant_is_a_usage_error(tmp_path):

@@ -2,6 +2,8 @@
 and the admissions variant's fillable appointment fields."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pikepdf
 import pdfplumber
 import pypdf
@@ -13,7 +15,7 @@ from handoutpress.build import build
 from handoutpress.pdfcheck import check_tagged_pdf
 from project_copy import copy_project, edit
 
-URL = "https://maplemountain.example.org/handouts/benzodiazepines/"
+URL = "https://maplemountain.example.org/handouts/benzodiazepines/"  # + the variant's web page, <file>.html
 MIN_QR = 72 * 2 / 2.54  # 2 cm, quiet zone included
 
 
@@ -46,7 +48,7 @@ def test_every_pdf_has_a_readable_qr_code_to_the_handout_and_prints_the_address(
         assert "maplemountain.example.org/handouts/benzodiazepines" in str(figure.Alt)
         doc = pypdfium2.PdfDocument(path)
         decoded = {r.text for i in range(len(doc)) for r in zxingcpp.read_barcodes(doc[i].render(scale=2).to_pil())}
-        assert decoded == {URL}, entry["path"]
+        assert decoded == {URL + entry["variant"] + ".html"}, entry["path"]  # that variant's web page
         with pdfplumber.open(path) as pdf:
             text = "".join((p.extract_text() or "") for p in pdf.pages).replace("\n", "")
         assert "maplemountain.example.org/handouts/benzodiazepines" in text
@@ -61,7 +63,7 @@ def test_contact_links_are_clickable(out_dir, manifest):
                 if action and "/URI" in action:
                     uris.add(str(action["/URI"]))
         assert {"tel:+1-555-555-0142", "mailto:admissions@maplemountain.example.org",
-                "https://maplemountain.example.org/", URL} <= uris, entry["path"]
+                "https://maplemountain.example.org/", URL + entry["variant"] + ".html"} <= uris, entry["path"]
 
 
 def test_size_budget_is_reported_and_met(out_dir, manifest, tmp_path):

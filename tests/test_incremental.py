@@ -115,6 +115,7 @@ def test_each_handout_is_staged_as_soon_as_it_is_rendered(tmp_path, monkeypatch)
     monkeypatch.setattr(build_module, "build_handout", rendering)
     report = build(root, ["visit", "sleep"], out_dir=root / "out", jobs=1)
     assert report.problems == [] and len(report.written) == 3
-    assert events == [("render", "visit"), ("stage", ".pdf"), ("stage", ".png"), ("stage", ".pdf"), ("stage", ".png"),
-                      ("render", "sleep"), ("stage", ".pdf"), ("stage", ".png"),
-                      ("stage", ".json"), ("commit", 7), ("stage", ".html"), ("commit", 1)]
+    page = [("stage", ".pdf"), ("stage", ".png"), ("stage", ".html")]  # each variant: PDF, thumbnail, web page
+    fonts = [("stage", ".ttf")] * 4 + [("stage", ".txt")]  # the web pages' fonts and licence, once
+    assert events == [("render", "visit"), *page, *page, ("render", "sleep"), *page,
+                      *fonts, ("stage", ".json"), ("commit", 15), ("stage", ".html"), ("commit", 1)]

@@ -251,3 +251,93 @@ def test_a_build_that_dies_while_writing_its_files_changes_nothing_in_out(tmp_pa
     assert mine.exists()
     build(root, out_dir=out, jobs=1)
     assert _snapshot(out) == finished[1] and not left.exists() and mine.exists()
+
+
+# ---------------------------------------------------------------- Ctrl-C and SIGTERM end the whole build
+
+def _group(pgid: int) -> list[int]:
+    """The live (not zombie) processes of a process group, from /proc."""
+    found = []
+    for stat in os.listdir("/proc"):
+        if not stat.isdigit():
+            continue
+        try:
+            with open(f"/proc/{stat}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            found.append(int(stat))
+    return found
+
+
+@pytest.mark.parametrize("signum, code, to_group", [
+    pytest.param(signal.SIGINT, 130, True, id="ctrl-c-to-the-terminal-group"),
+    pytest.param(signal.SIGINT, 130, False, id="sigint-to-the-build"),
+    pytest.param(signal.SIGTERM, 143, False, id="sigterm-to-the-build"),
+    pytest.param(signal.SIGTERM, 143, True, id="sigterm-to-the-group"),
+])
+def test_a_signal_ends_a_parallel_build_with_its_workers_and_leaves_out_as_it_was(tmp_path, signum, code, to_group):
+    """`build --jobs 2` of a dozen handouts, signalled while both workers render: it exits 130 or 143 with one
+    line and no traceback, within seconds; no process of its group outlives it; out/ is byte for byte the
+    previous build, with no temp file left."""
+    root, finished = _kill_project(tmp_path)
+    for n in range(10):
+        (root / "handouts" / f"extra{n}.yaml").write_text(MINI.replace("id: sleep", f"id: extra{n}"))
+    out = root / "out"
+    cmd = [sys.executable, str(root / "publish.py"), "build", "--jobs", "2", "--force"]
+    subprocess.run(cmd, cwd=root, capture_output=True, check=True, timeout=300)
+    before = _snapshot(out)
+    _set_version(root, 1)  # the next build would change PDFs
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(_group(proc.pid)) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(_group(proc.pid)) >= 3, "the workers never started"
+    time.sleep(0.3)  # both workers are rendering
+    sent = time.monotonic()
+    (os.killpg if to_group else os.kill)(proc.pid, signum)
+    stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == code, stderr
+    assert time.monotonic() - sent < 10, "the build took too long to stop"  # generous: a stop is a fraction of a second
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert stderr.strip().splitlines()[-1].startswith("publish.py: "), stderr
+    wait = time.monotonic() + 5
+    while _group(proc.pid) and time.monotonic() < wait:
+        time.sleep(0.05)
+    assert _group(proc.pid) == [], "a worker outlived the build"
+    assert _snapshot(out) == before
+    assert not [p for p in out.rglob("*") if p.name.startswith(".")], "temp files or the lock were left behind"
+
+
+def test_a_sigkill_to_the_build_takes_its_workers_with_it(tmp_path):
+    """SIGKILL cannot be caught; the workers ask the kernel to kill them when their parent dies."""
+    root = copy_project(tmp_path / "project")
+    for n in range(10):
+        (root / "handouts" / f"extra{n}.yaml").write_text(MINI.replace("id: sleep", f"id: extra{n}"))
+    proc = subprocess.Popen([sys.executable, str(root / "publish.py"), "build", "--jobs", "2"], cwd=root,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len(_group(proc.pid)) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(_group(proc.pid)) >= 3, "the workers never started"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    wait = time.monotonic() + 5
+    while _group(proc.pid) and time.monotonic() < wait:
+        time.sleep(0.05)
+    assert _group(proc.pid) == [], "a worker outlived the killed build"
+
+
+def test_ctrl_c_in_a_one_process_build_exits_130_without_a_traceback(tmp_path):
+    root = copy_project(tmp_path / "project")
+    proc = subprocess.Popen([sys.executable, str(root / "publish.py"), "build", "--jobs", "1"], cwd=root,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    if proc.returncode == 0:
+        pytest.skip("the build finished before the signal")
+    assert proc.returncode == 130 and "Traceback" not in stderr, stderr
+    assert not [p for p in (root / "out").rglob("*.tmp")] if (root / "out").exists() else True

@@ -117,6 +117,10 @@ def assert_contract(report, root: Path, out: Path) -> None:
         assert pdf.is_file(), entry["path"]
         assert run_qpdf_check(pdf) == [], entry["path"]
         assert hashlib.sha256(pdf.read_bytes()).hexdigest() == entry["sha256"]
+        page = out / entry["web_page"]["path"]  # the same content through the web renderer
+        html = page.read_text("utf-8")
+        assert hashlib.sha256(html.encode()).hexdigest() == entry["web_page"]["sha256"]
+        assert "<script" not in html and 'href="javascript:' not in html, entry["web_page"]["path"]
 
 
 # ---------------------------------------------------------------- strategies: content

@@ -40,7 +40,7 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
         story += _appointment(ctx, doc_node, lab, theme)
     story += b.build(resolved.blocks, ctx, doc_node, 2)
     if resolved.call_to_action:
-        story += _call_to_action(resolved.call_to_action, ctx, doc_node, clinic, lab, h.url)
+        story += _call_to_action(resolved.call_to_action, ctx, doc_node, clinic, lab, resolved.url)
     story += _closing(ctx, doc_node, clinic, lab, v, h, resolved)
     story += _sources(resolved, ctx, doc_node, lab)
     for source in resolved.sources:

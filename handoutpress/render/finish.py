@@ -286,3 +286,16 @@ def _field_font(pdf, font_path):
         Type=Name.Font, Subtype=Name.TrueType, BaseFont=Name("/" + Path(font_path).stem), FirstChar=32,
         LastChar=255, Widths=widths, Encoding=Name.WinAnsiEncoding, FontDescriptor=pdf.make_indirect(descriptor),
         ToUnicode=pdf.make_indirect(pikepdf.Stream(pdf, cmap.encode()))))
+
+
+def syntax_problems(data: bytes) -> list[str]:
+    """What `qpdf --check` would say about the finished bytes (libqpdf's own check), repairs refused:
+    a file that needs repairing to open is a problem, not something to fix quietly."""
+    import re
+
+    try:
+        with pikepdf.open(io.BytesIO(data), attempt_recovery=False) as pdf:
+            found = pdf.check_pdf_syntax()
+    except pikepdf.PdfError as exc:
+        found = [f"ERROR: {exc}"]
+    return [re.sub(r"stream <_io\.BytesIO object at 0x[0-9a-f]+>", "the PDF", f) for f in found]  # same words each run

@@ -234,7 +234,15 @@ class QRBlock(Flowable):
         for i, (para, node) in enumerate(self.texts):
             if i:
                 y += para.getSpaceBefore() or self.texts[i - 1][0].getSpaceAfter()
-            w, h = para.wrap(inner, ah)
+            w, h = para.wrap(aw if y >= self.size else inner, ah)
+            if y < self.size and len(para.blPara.lines) > 1 and i == len(self.texts) - 1:
+                # a last line (the web address) that wraps beside the code reads better, and is shorter,
+                # below it at the full width
+                full = max(y, self.size)
+                if full + para.wrap(aw, ah)[1] < y + h:
+                    y, h = full, para.wrap(aw, ah)[1]
+                else:
+                    w, h = para.wrap(inner, ah)
             self._placed.append((para, node, y, h))
             y += h
         self.width, self.height = aw, max(self.size, y)
