@@ -124,7 +124,8 @@ def _add_designer_commands(commands) -> None:
     show.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
-USAGE_CODES = {"handout-unknown", "variant-unknown"}  # a name on the command line that does not exist
+USAGE_CODES = {"handout-unknown", "variant-unknown",  # a name on the command line that does not exist
+               "handout-id", "handout-exists", "template-unknown"}  # `new`: an id that is not one, or is taken
 
 
 def _exit_code(problems) -> int:
@@ -288,6 +289,13 @@ def main(argv=None) -> int:
                                          "YAML files) and docs/reference.md from the declarations in the code.")
     sc.add_argument("--check", action="store_true", help="only report whether the files are up to date")
     _add_designer_commands(commands)
+    nw = commands.add_parser("new", help="start a handout from a template",
+                             description="Write handouts/ID.yaml from a template (a draft with example blocks and "
+                                         "TODO where the handout's own text goes). Templates: information-sheet, "
+                                         "worksheet (a worksheet or diary), care-instructions.")
+    nw.add_argument("id", metavar="ID", help="the new handout's id, e.g. sleep-diary (its file name)")
+    nw.add_argument("--template", metavar="NAME", default="information-sheet",
+                    help="information-sheet (default), worksheet or care-instructions")
     sv = commands.add_parser("serve", help="serve the catalog (out/index.html) and PDFs on this computer",
                              description="Serve out/ read-only over http on 127.0.0.1 (this computer only): the "
                                          "catalog page and its PDFs, so Print works. Ctrl-C stops it.")
@@ -334,6 +342,17 @@ def main(argv=None) -> int:
         return serve(args.out, args.port, ROOT)
     if args.command == "packet":
         return _packet_command(args)
+    if args.command == "new":
+        from handoutpress.starter import new_handout
+
+        try:
+            path = new_handout(ROOT, args.id, args.template)
+        except PublishError as exc:
+            for problem in exc.problems:
+                print(f"publish.py new: {problem}", file=sys.stderr)
+            return _exit_code(exc.problems)
+        print(f"wrote {path.relative_to(ROOT)}: replace every TODO, then: python publish.py check {args.id}")
+        return 0
     if args.command in ("build", "check", "watch", "preview", "translation"):
         _check_handout_names(args, parser)
     if args.command == "translation":

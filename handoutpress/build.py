@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import output
-from .content import load_clinic, load_handout
+from .content import load_handout
 from .errors import Problem, PublishError
 from .labels import document_title
 from .layout import list_layouts
@@ -116,6 +116,8 @@ class Caches:
     fonts: dict = field(default_factory=dict)  # layout name -> registered font names by role
     translations: dict = field(default_factory=dict)
     theme_checks: dict = field(default_factory=dict)  # layout name -> contrast and type-size problems
+    clinics: object = None  # clinics.Clinics of the repository, loaded once
+    layout_clinics: dict = field(default_factory=dict)  # layout name -> the clinic id it names ("" none)
     marks: dict = field(default_factory=dict)  # logo file -> its SVG bytes, for the web pages
 
 
@@ -159,15 +161,47 @@ def _theme(root: Path, name: str, caches: Caches):
     return theme
 
 
+def repository_clinics(root: Path, caches: Caches):
+    """The repository's clinics, loaded once per run; a clinic file with errors raises them."""
+    from .clinics import load_clinics
+
+    if caches.clinics is None:
+        clinics, problems = load_clinics(root, lambda p: _shown(p, root))
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise PublishError(errors)
+        caches.clinics = clinics
+    return caches.clinics
+
+
+def _clinic_id(root: Path, variant, caches: Caches) -> str:
+    """The clinic a variant is for, by id ("" the default; "?" when its layout cannot be read). Reads only
+    the layout chain's YAML: a broken layout is reported by its own variants, not by their siblings."""
+    from .layout import load_chain, merge_chain
+
+    if variant.clinic:
+        return variant.clinic
+    if variant.layout not in caches.layout_clinics:
+        try:
+            data, _ = merge_chain(load_chain(root / "layouts", variant.layout, root))
+            clinic = (data.get("clinic") or "") if isinstance(data, dict) else ""
+            caches.layout_clinics[variant.layout] = clinic if isinstance(clinic, str) else "?"
+        except PublishError:
+            caches.layout_clinics[variant.layout] = "?"
+    return caches.layout_clinics[variant.layout]
+
+
 def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> Checked:
     """Resolve one variant and run the checks that need no rendering (raises only for a broken layout)."""
     import datetime as _dt
 
     from .check import variant_problems
     from .citations import format_source
+    from .clinics import choose, for_clinic
     from .glyphs import missing_in_content, missing_in_strings
 
     theme = _theme(root, variant.layout, caches)
+    handout = for_clinic(handout, choose(repository_clinics(root, caches), variant, theme))  # its clinic's details
     fonts = caches.fonts[variant.layout]
     resolved = resolve(handout, variant)
     problems, keywords = [], handout.keywords
@@ -188,13 +222,20 @@ def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> C
                                     f"version {handout.version}", "have the translation reviewed and update "
                                     "source_version", code="translation-version", severity="warning"))
     problems += missing_in_content(resolved, fonts)
-    titles = [(resolved.title, title_place), (resolved.subtitle, subtitle_place)]
+    from .labels import availability
+    from .variants import alternatives
+
+    resolved = replace(resolved, offers=alternatives(handout, variant, lambda v: _clinic_id(root, v, caches)))
+    offer = availability(variant.language, *resolved.offers, "")  # the closing line's language names
+    titles = [(resolved.title, title_place), (resolved.subtitle, subtitle_place), (offer, variant.place)]
     problems += missing_in_strings(titles + [(format_source(s), s.place) for _, s in resolved.sources], fonts)
     from .plainlanguage import plain_language
 
     more, reading = variant_problems(resolved, today or _dt.date.today())
     words, plain = plain_language(resolved)
-    problems += more + words + caches.theme_checks[variant.layout]
+    from .check import logo_ink_problems
+
+    problems += more + words + caches.theme_checks[variant.layout] + logo_ink_problems(theme, handout.clinic)
     return Checked(resolved, theme, keywords, problems, reading, plain)
 
 
@@ -207,6 +248,7 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
     if checked.errors:
         raise PublishError(checked.errors)
     resolved = checked.resolved
+    handout = resolved.handout  # as published for the variant's clinic
     raw, tagger, doc_node = render(resolved, checked.theme, caches.fonts[variant.layout], handout.clinic)
     meta = {"title": document_title(resolved.title, variant.review.status, variant.language),
             "author": handout.clinic.name, "subject": resolved.subtitle or resolved.title,
@@ -269,10 +311,12 @@ def _web_page(resolved, theme, handout, variant, root: Path, caches: Caches, pag
     for other in handout.variants:  # an approved page links only to approved pages: drafts are not for patients
         if other.name == variant.name or (not draft and other.review.status != "approved"):
             continue
+        if _clinic_id(root, other, caches) != _clinic_id(root, variant, caches):  # another clinic's page
+            continue
         others.append(Other(page_name(other), _title_of(root, handout, other, caches),
                             other.language, other.name, other.audience))
     links = PageLinks(pdf=file_stem(handout, variant) + ".pdf", pages=pages, others=tuple(others))
-    logo = theme.settings["title_band"].get("logo_path")
+    logo = handout.clinic.logo_path or theme.settings["title_band"].get("logo_path")  # the clinic's own mark first
     key = str(logo)
     if key not in caches.marks:
         caches.marks[key] = Path(logo).read_bytes() if logo and Path(logo).is_file() else None
@@ -340,7 +384,7 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
             result.failed.append(f"{shown} ({variant.name})")
             continue
         result.warnings += built.warnings
-        built.warnings = clinic_checks + built.warnings
+        built.warnings = [p for p in clinic_checks if p.file == built.handout.clinic.file] + built.warnings
         built.source = shown
         from .catalog import search_words, thumbnail
 
@@ -406,7 +450,8 @@ def shared_key(root: Path) -> str:
 
     digest = hashlib.sha256(libraries().encode())
     package = Path(__file__).resolve().parent
-    files = [root / "handouts" / CLINIC_FILE] + sorted((root / "layouts").rglob("*")) + \
+    files = [root / "handouts" / CLINIC_FILE] + sorted((root / "clinics").glob("*.yaml")) + \
+        sorted((root / "layouts").rglob("*")) + \
         sorted((root / "fonts").rglob("*")) + sorted(package.rglob("*.py")) + sorted((package / "data").rglob("*"))
     for f in files:
         if f.is_file():
@@ -438,12 +483,12 @@ def _unchanged(out_dir: Path, previous: list, shown: str, key: str, variants) ->
 _WORKER_CACHES = None  # in a worker process: layouts, fonts and translations loaded once for the whole build
 
 
-def _start_worker(parent: int):
+def _start_worker(parent: int, clinics=None):
     """Set up a worker process: its caches, and signals that leave stopping to the parent."""
     import signal
 
     global _WORKER_CACHES
-    _WORKER_CACHES = Caches()
+    _WORKER_CACHES = Caches(clinics=clinics)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_DFL)  # the parent's handler came along with fork
@@ -549,14 +594,10 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
         report.problems.append(Problem(name, None, None, "", "no such handout",
                                        "give a handout id (a file name in handouts/ without .yaml) or a path",
                                        code="handout-unknown"))
-    try:
-        clinic = load_clinic(root / "handouts" / CLINIC_FILE, _shown(root / "handouts" / CLINIC_FILE, root))
-    except PublishError as exc:
-        report.problems += exc.problems
-        return report
-    from .check import clinic_problems
+    from .clinics import load_clinics
 
-    clinic_checks = clinic_problems(root / "handouts" / CLINIC_FILE, clinic.file)
+    clinics, clinic_checks = load_clinics(root, lambda p: _shown(p, root))
+    clinic = clinics.default
     report.warnings += [p for p in clinic_checks if p.severity != "error"]
     if any(p.severity == "error" for p in clinic_checks):
         report.problems += [p for p in clinic_checks if p.severity == "error"]  # every handout prints these
@@ -637,7 +678,7 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
 
             work = [(root, path, clinic, clinic_checks, variants) for path in todo]
             pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_start_worker,
-                                       initargs=(os.getpid(),))
+                                       initargs=(os.getpid(), clinics))
             try:
                 chunk = max(1, min(4, len(work) // (jobs * 8)))  # small: the last chunks finish together
                 for done, result in enumerate(pool.map(_render_in_worker, work, chunksize=chunk)):
@@ -649,7 +690,7 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
                 raise
             pool.shutdown()
         else:
-            caches = Caches()
+            caches = Caches(clinics=clinics)
             for done, path in enumerate(todo):
                 shown = _shown(path, root)
                 if progress:
@@ -689,7 +730,7 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
     try:
         with _signals_held():  # the renames are quick: a Ctrl-C waits for them, so out/ is one build or the other
             output.commit(staged)
-        write_catalog(out_dir, clinic.name)
+        write_catalog(out_dir, clinic.name if clinic else "")
     except OSError as exc:  # out/ changed under the build; what was renamed is whole
         report.problems.append(_fault(exc, root, out_dir))
     report.written = entries
@@ -701,7 +742,7 @@ def translation_skeleton(root: Path, name: str, language: str, variant_name: str
     files, unknown = select(root, [name])
     if unknown:
         raise PublishError(Problem(name, None, None, "", "no such handout", "give a handout id from handouts/", code="handout-unknown"))
-    clinic = load_clinic(root / "handouts" / CLINIC_FILE, _shown(root / "handouts" / CLINIC_FILE, root))
+    clinic = repository_clinics(root, Caches()).default
     handout = load_handout(files[0], clinic, _shown(files[0], root))
     variant = find_variant(handout, variant_name) if variant_name else next(
         (v for v in handout.variants if v.language == handout.language), handout.variants[0])

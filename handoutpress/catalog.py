@@ -242,6 +242,7 @@ def _row(entry: dict, thumbs: dict, today: str = "") -> dict:
         "mark": mark, "mark_label": {"new": "New", "updated": "Updated"}.get(mark, ""),
         "title": title,
         "handout": str(entry.get("handout", "")), "variant": str(entry.get("variant", "")),
+        "clinic": str(entry.get("clinic") or ""),
         "audience": audience, "audience_label": AUDIENCES.get(audience, audience.replace("-", " ").capitalize()),
         "language": language, "language_label": _language(language),
         "status": status, "status_label": STATUS.get(status, status.replace("-", " ").capitalize() or "Unknown"),
@@ -278,6 +279,10 @@ def catalog_html(manifest: dict, thumbs: dict[str, tuple[int, int]] | None = Non
     thumbs = thumbs or {}
     today = catalog_date(manifest)
     rows = sorted((_row(e, thumbs, today) for e in _entries(manifest)), key=_order)
+    clinics = sorted({r["clinic"] for r in rows})
+    if len(clinics) > 1:  # several clinics: each clinic's PDFs together, the clinic named in its own column
+        rows.sort(key=lambda r: r["clinic"])
+        clinic = ""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
@@ -295,7 +300,7 @@ def catalog_html(manifest: dict, thumbs: dict[str, tuple[int, int]] | None = Non
          "empty": "No drafts.", "rows": [r for r in rows if not r["approved"]]},
     ]
     return env.get_template("catalog.html").render(
-        clinic=clinic, rows=rows, sections=sections, handouts=len({r["handout"] for r in rows}),
+        clinic=clinic, clinics=clinics, rows=rows, sections=sections, handouts=len({r["handout"] for r in rows}),
         audiences=options("audience", "audience_label"), languages=options("language", "language_label"),
         formats=sorted({(r["format"], r["format_label"]) for r in rows},
                        key=lambda o: (FORMAT_ORDER.index(o[0]) if o[0] in FORMAT_ORDER else 99, o[1])),

@@ -103,6 +103,19 @@ def crisis_problems(resolved) -> list[Problem]:
     return out
 
 
+def placeholder_problems(resolved) -> list[Problem]:
+    """Text a template left for the author to write (TODO), at its line: a warning in a draft, an error once
+    approved, so a placeholder never reaches a patient."""
+    from .starter import PLACEHOLDER
+
+    texts = [(resolved.title_place or resolved.variant.place, resolved.title),
+             (resolved.handout.places.get("subtitle", resolved.variant.place), resolved.subtitle)]
+    return [Problem(place.file, place.line, place.column, place.path, f"still holds the template's {PLACEHOLDER}",
+                    "write the handout's own text in its place", code="content-placeholder",
+                    severity="error" if resolved.variant.review.status == "approved" else "warning")
+            for place, text in texts + [(p, t) for p, t in _texts(resolved)] if PLACEHOLDER in text.split()]
+
+
 def review_problems(handout, variant, today: _dt.date) -> list[Problem]:
     """Approved variants name their reviewer and date, and are not past their next review."""
     review, place = variant.review, variant.place
@@ -193,42 +206,64 @@ def variant_problems(resolved, today) -> tuple[list, object]:
 
     reading = reading_for(resolved) if resolved.variant.language.split("-")[0] in SCORED_LANGUAGES else None
     problems = crisis_problems(resolved) + review_problems(resolved.handout, resolved.variant, today)
+    problems += placeholder_problems(resolved)
     problems += reading_problems(resolved, reading) + ease_problems(resolved, reading)
     return problems, reading
 
 
 def theme_problems(theme) -> list[Problem]:
-    """Contrast, grayscale and type sizes of a layout, as Problems."""
+    """Contrast, grayscale and type sizes of a layout, and a logo whose colours one ink loses, as Problems."""
     from .contrast import check_theme
 
     return [Problem(f.file, f.line, f.column, f.path, f.message, f.fix, code=f.code, severity=f.severity)
-            for f in check_theme(theme)]
+            for f in check_theme(theme)] + logo_ink_problems(theme)
+
+
+def logo_ink_problems(theme, clinic=None) -> list[Problem]:
+    """A mark of several colours (the layout's, or the clinic's own) that the layout asks to print in one
+    ink: say what is lost, once, at the layout's logo_colours line."""
+    from .logo import mark_inks
+
+    band = theme.settings["title_band"]
+    mark = (clinic.logo_path if clinic else "") or band.get("logo_path")
+    if not mark or band["logo_colours"] != "one-ink" or (clinic is not None and not clinic.logo_path):
+        return []
+    colours = mark_inks(mark)
+    if len(colours) <= 1:
+        return []
+    file, line, column = theme.origins.get(("title_band", "logo_colours"), (theme.files[0], None, None))
+    ink = band["foreground"].hexval().replace("0x", "#")
+    return [Problem(file, line, column, "title_band.logo_colours",
+                    f"the logo mark {Path(mark).name} has {len(colours)} colours ({', '.join(colours)}); "
+                    "logo_colours: one-ink prints "
+                    f"them all in {ink}, so its parts run together",
+                    "use logo_colours: own (or auto) to print the mark in its colours, or give a one-colour "
+                    "version of the mark", code="logo-one-ink", severity="warning")]
 
 
 # ---- everything -------------------------------------------------------------------------------
 def run(root: Path, names: list[str] | None = None, today: _dt.date | None = None) -> CheckResult:
     """Check the chosen handouts (default: all), rendering each variant in memory."""
-    from .build import CLINIC_FILE, Caches, _check_name, _clash_problems, _shown, check_variant, render_variant, select
-    from .content import load_clinic, load_handout
+    from .build import Caches, _check_name, _clash_problems, _shown, check_variant, render_variant, select
+    from .content import load_handout
     from .layout import list_layouts
 
     root = Path(root)
     today = today or _dt.date.today()
     result = CheckResult()
-    clinic_path = root / "handouts" / CLINIC_FILE
-    shown = _shown(clinic_path, root)
-    result.files.add(shown)
-    try:
-        clinic = load_clinic(clinic_path, shown)
-        result.problems += clinic_problems(clinic_path, shown)
-    except PublishError as exc:
-        result.problems += exc.problems
+    from .clinics import load_clinics
+
+    clinics, found = load_clinics(root, lambda p: _shown(p, root))
+    result.problems += found
+    result.files.update(shown for _, shown in clinics.files)
+    if any(p.severity == "error" for p in found):
         return result
+    clinic = clinics.default
     files, unknown = select(root, names or [])
     for name in unknown:
         result.problems.append(Problem(name, None, None, "", "no such handout",
                                        "give a handout id from handouts/", code="handout-unknown"))
-    caches, ids = Caches(), {}
+    caches, ids = Caches(clinics=clinics), {}
     for path in files:
         shown = _shown(path, root)
         result.files.add(shown)

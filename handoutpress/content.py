@@ -74,8 +74,11 @@ REVIEW = s.Obj(doc="Review status", fields={
 })
 SOURCE = s.Obj(doc="A cited source", fields={
     "key": s.Text(pattern=r"[A-Za-z0-9][A-Za-z0-9_.:-]*", doc="The key used in [@key] citations"),
-    "authors": s.ListOf(item=s.Text(), min_items=1, doc="Authors as printed, e.g. 'Ashton H'"),
-    "year": s.Text(pattern=r"\d{4}", doc="Year of publication"),
+    "authors": s.ListOf(item=s.Text(), doc="Authors as printed, e.g. 'Ashton H' (or the organisation)",
+                        default=[]),
+    "year": s.Text(pattern=r"\d{4}|n\.d\.", default="", doc="Year of publication, or n.d. for an undated source "
+                   "(empty: printed as n.d.)", hint="write the year as four digits, e.g. 2024, or n.d. for a source "
+                   "with no date"),
     "title": s.Text(doc="Title of the article or page"),
     "container": s.Text(doc="Journal or web site", default=""),
     "date": s.Text(doc="Publication date as printed, e.g. '1994 Nov'", default=""),
@@ -83,7 +86,9 @@ SOURCE = s.Obj(doc="A cited source", fields={
     "issue": s.Text(doc="Issue", default=""),
     "pages": s.Text(doc="Pages, e.g. 1535-41", default=""),
     "doi": s.Text(pattern=r"10\.\d{4,9}/\S+", doc="DOI, only when certain", default=""),
-    "url": s.Text(pattern=r"https://\S+", doc="Web address, only when certain", default=""),
+    "url": s.Text(pattern=r"https://\S+", doc="Web address, only when certain (printed after the accessed date of a web page)",
+                  default="", hint="write the full address, starting https://"),
+    "accessed": s.Date(doc="For a web page: the date it was read, printed as 'Accessed 2026 Nov 30.'", default=""),
 })
 HANDOUT_URL = s.Text(pattern=r"https://\S+", doc="Web address of this handout's pages: a folder ending in / or a "
                      "pattern with {variant} for each variant's name (default: the clinic's handout_url)", default="")
@@ -109,6 +114,9 @@ VARIANT = s.Obj(doc="One printed version of the handout", fields={
                                         "staff to type in before sending", default=False),
     "file_name": s.Text(pattern=NAME, doc="PDF file name without .pdf (default: clinic-handout-variant-language)",
                         default="", max_length=MAX_NAME),
+    "clinic": s.Text(pattern=NAME, default="", doc="The clinic this variant is for, a file clinics/<id>.yaml (default: "
+                     "the layout's clinic, else handouts/clinic.yaml)", hint="use a clinic id: the name of a file in "
+                     "clinics/ without .yaml"),
 })
 HANDOUT = s.Obj(doc="A patient handout", fields={
     "id": s.Text(pattern=NAME, doc="Short name used in file names, e.g. benzodiazepines", max_length=MAX_NAME),
@@ -133,7 +141,7 @@ CONTACT = s.Obj(doc="A contact detail", fields={
     "link": s.Text(doc="Link target, e.g. tel:+15555550142", default=""),
     "placeholder": s.Boolean(doc="True while the value is a stand-in to be replaced", default=False),
 })
-CLINIC = s.Obj(doc="The clinic's details, shared by every handout", fields={
+CLINIC = s.Obj(doc="A clinic's details (handouts/clinic.yaml, or clinics/<id>.yaml for each of several clinics)", fields={
     "name": s.Text(doc="Full name"),
     "short_name": s.Text(doc="Short name for running heads"),
     "tagline": s.Text(doc="Second line of the wordmark", default=""),
@@ -143,6 +151,8 @@ CLINIC = s.Obj(doc="The clinic's details, shared by every handout", fields={
     "handout_url": s.Obj(doc="Web address of each variant's web page, with {id} for the handout id and "
                             "{variant} for the variant's name (a folder ending in / holds <variant>.html); printed with "
                             "a QR code", fields=CONTACT.fields, default=None),
+    "logo": s.Text(default="", doc="The clinic's logo mark, an SVG file in layouts/ (e.g. assets/riverbend-mark.svg), "
+                   "printed instead of the layout's; empty: the layout's logo"),
 })
 
 
@@ -301,7 +311,8 @@ def _build_handout(doc, ck, data, clinic, layouts) -> Handout:
             appointment_fields=v["appointment_fields"], title=v["title"], subtitle=v["subtitle"],
             min_inflesz=v["min_inflesz"], inflesz_place=b.place(vpath + ("min_inflesz",)),
             accepted_words=tuple(v["accepted_words"]),
-            call_to_action=b.callout(v["call_to_action"], vpath + ("call_to_action",)), file_name=v["file_name"]))
+            call_to_action=b.callout(v["call_to_action"], vpath + ("call_to_action",)), file_name=v["file_name"],
+            clinic=v["clinic"] or "", clinic_place=b.place(vpath + ("clinic",))))
     if not variants and not ck.problems:
         ck.add(("variants",), "no variants declared", "add at least one, e.g. 'patient: {layout: maple-mountain}'", code="variants-missing")
     _check_sources(ck, data, b.cited)
@@ -319,13 +330,13 @@ def _build_handout(doc, ck, data, clinic, layouts) -> Handout:
                    call_to_action=cta, clinic=clinic, url=data["url"] or (
                        clinic.handout_url.value.replace("{id}", data["id"]) if clinic and clinic.handout_url else ""),
                    places={key: b.place((key,)) for key in ("id", "title", "subtitle")},
-                   accepted_words=tuple(data["accepted_words"]))
+                   accepted_words=tuple(data["accepted_words"]), own_url=data["url"] or "")
 
 
 def _source(v, place) -> Source:
     return Source(key=v["key"], authors=tuple(v["authors"]), year=v["year"], title=v["title"], place=place,
                   container=v["container"], date=v["date"], volume=v["volume"], issue=v["issue"],
-                  pages=v["pages"], doi=v["doi"], url=v["url"])
+                  pages=v["pages"], doi=v["doi"], url=v["url"], accessed=v["accessed"] or "")
 
 
 def _check_sources(ck, data, cited):
@@ -387,4 +398,5 @@ def load_clinic(path: Path, display: str | None = None) -> Clinic:
 
     return Clinic(name=data["name"], short_name=data["short_name"], tagline=data["tagline"],
                   phone=contact("phone", "phone"), web=contact("web", "web"), email=contact("email", "email"),
-                  address=contact("address", "address"), handout_url=contact("handout_url", "web"), file=doc.file)
+                  address=contact("address", "address"), handout_url=contact("handout_url", "web"), file=doc.file,
+                  logo=data["logo"] or "", logo_place=Place(doc.file, *doc.where(("logo",)), "logo"))

@@ -11,7 +11,10 @@ LABELS = {
         "draft_title": "DRAFT - {title}",
         "contact_heading": "Contact us",
         "call": "Call admissions", "visit": "Visit", "email": "Email",
-        "alternate_formats": "This handout is available in large print and other languages. Call {phone}.",
+        "available_large_languages": "This handout is available in large print and in {languages}. Call {phone}.",
+        "available_large": "This handout is available in large print. Call {phone}.",
+        "available_languages": "This handout is available in {languages}. Call {phone}.",
+        "and": "and",
         "disclaimer": "This handout does not replace advice from your care team.",
         "approved_review": "Version {version}, reviewed by {reviewer} on {date}. Next review due {due}.",
         "draft_review": "Version {version} is a draft: it has not been approved for use with patients.",
@@ -33,7 +36,10 @@ LABELS = {
         "draft_title": "BORRADOR - {title}",
         "contact_heading": "Contáctenos",
         "call": "Llame a admisiones", "visit": "Visite", "email": "Correo electrónico",
-        "alternate_formats": "Este folleto está disponible en letra grande y en otros idiomas. Llame al {phone}.",
+        "available_large_languages": "Este folleto está disponible en letra grande y en {languages}. Llame al {phone}.",
+        "available_large": "Este folleto está disponible en letra grande. Llame al {phone}.",
+        "available_languages": "Este folleto está disponible en {languages}. Llame al {phone}.",
+        "and": "y",
         "disclaimer": "Este folleto no reemplaza los consejos de su equipo de atención.",
         "approved_review": "Versión {version}, revisada por {reviewer} el {date}. Próxima revisión: {due}.",
         "draft_review": "La versión {version} es un borrador: no ha sido aprobada para su uso con pacientes.",
@@ -49,6 +55,29 @@ LABELS = {
         "date": "{day} de {month} de {year}",
     },
 }
+
+
+# Each language by its own name, as its readers look for it ("español", not "Spanish"); a language
+# not listed is named by its code. Latin-script names only: the body fonts print these.
+LANGUAGE_NAMES = {
+    "en": "English", "es": "español", "fr": "français", "pt": "português", "it": "italiano", "de": "Deutsch",
+    "vi": "Tiếng Việt", "tl": "Tagalog", "pl": "polski", "ht": "Kreyòl ayisyen", "so": "Soomaali",
+    "nl": "Nederlands", "ro": "română", "sw": "Kiswahili", "tr": "Türkçe", "id": "Bahasa Indonesia",
+}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code.split("-")[0], code)
+
+
+def availability(language: str, large_print: bool, languages: tuple, phone: str) -> str:
+    """The closing line offering only what exists: large print, other languages, both, or nothing ("")."""
+    lab = labels_for(language)
+    names = [language_name(code) for code in languages]
+    listed = ", ".join(names[:-1]) + f" {lab['and']} " + names[-1] if len(names) > 1 else "".join(names)
+    key = "available_large_languages" if large_print and names else "available_large" if large_print else \
+        "available_languages" if names else ""
+    return lab[key].format(languages=listed, phone=phone) if key else ""
 
 
 def labels_for(language: str) -> dict:

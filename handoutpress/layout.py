@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import schema as s
 from .errors import Problem, PublishError
+from .model import Place
 from .yamlio import format_path, load
 
 TEXT_STYLE = {
@@ -36,6 +37,9 @@ SLOTS = s.Obj(doc="Up to three template lines, left to right", default={}, field
 LAYOUT = s.Obj(doc="A layout (theme)", fields={
     "extends": s.Text(doc="Layout this one starts from (a file name in layouts/)", default=""),
     "description": s.Text(doc="What this layout is for", default="", nonempty=False),
+    "clinic": s.Text(pattern=r"[a-z0-9][a-z0-9-]*", default="", doc="The clinic whose details this layout's variants "
+                     "print, a file clinics/<id>.yaml (default: handouts/clinic.yaml; a variant's clinic: wins)",
+                     hint="use a clinic id: the name of a file in clinics/ without .yaml"),
     "page": s.Obj(doc="Page size and margins", default={}, fields={
         "size": s.Text(choices=("letter", "a4"), doc="Paper size", default="letter"),
         "margin_top": s.Length(doc="Top margin", default="0.7in"),
@@ -82,6 +86,10 @@ LAYOUT = s.Obj(doc="A layout (theme)", fields={
         "padding": s.Length(doc="Space inside the band", default=14),
         "logo": s.Text(doc="Logo mark, an SVG file in layouts/", default=""),
         "logo_width": s.Length(doc="Logo width (at least 1.2cm)", default="1.6cm", minimum=34),
+        "logo_colours": s.Text(choices=("auto", "own", "one-ink"), default="auto",
+                               doc="auto: a one-colour mark in the foreground ink, a mark of several colours in its "
+                                   "own; own: as drawn; one-ink: every shape in the foreground, white shapes in the "
+                                   "band colour (check warns when colours are lost)"),
         "space_after": s.Length(doc="Space below the band", default=14)}),
     "header": SLOTS,
     "footer": SLOTS,
@@ -116,6 +124,8 @@ class Theme:
     styles: dict  # name -> TextStyle
     settings: dict  # the merged, checked data (title_band, header, footer, rule, watermark, links)
     origins: dict  # YAML path -> (file, line, column): where each value came from
+    clinic: str = ""  # the clinic id its variants are for ("": the variant's, or the default clinic)
+    clinic_place: object = None  # model.Place of the clinic: line
 
     def colour(self, name):
         return self.palette[name]
@@ -306,7 +316,9 @@ def load_theme(root: Path, name: str, fonts_dir: Path | None = None) -> Theme:
     return Theme(name=name, files=tuple(d.file for d in chain),
                  page_size=letter if page["size"] == "letter" else A4,
                  margins=(page["margin_top"], page["margin_right"], page["margin_bottom"], page["margin_left"]),
-                 palette=palette, families=families, styles=styles, settings=settings, origins=origins)
+                 palette=palette, families=families, styles=styles, settings=settings, origins=origins,
+                 clinic=data["clinic"] or "", clinic_place=Place(*origins.get(("clinic",), (chain[0].file, None, None)),
+                                                                 "clinic"))
 
 
 def _logo_problems(path: Path, root: Path) -> list:

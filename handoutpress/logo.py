@@ -1,4 +1,4 @@
-"""Load the clinic's one-colour SVG mark as a ReportLab drawing in any ink and size."""
+"""Load a clinic's SVG mark as a ReportLab drawing at any size: in its own colours, or in one ink."""
 from __future__ import annotations
 
 import logging
@@ -27,7 +27,9 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 # half a minute): the elements after expansion are counted before svglib runs.
 MAX_ELEMENTS = 10_000  # a real mark has tens to a few hundred
 
-FIX = "export the mark as a plain one-colour SVG of paths and shapes (convert text to outlines)"
+FIX = "export the mark as a plain SVG of paths and shapes (convert text to outlines)"
+WHITE = "#ffffff"  # in one ink, white shapes are holes: they take the band's colour, not the ink
+MODES = ("auto", "own", "one-ink")  # title_band.logo_colours
 
 
 class Mark(Drawing):
@@ -70,15 +72,15 @@ def _check_svg(path: Path) -> None:
     """Raise a problem unless path is a readable, well-formed SVG without text or images."""
     if not path.is_file():
         raise problem(path, None, None, "", "the logo mark file is missing (or not a file)",
-                      "check the path, or put the SVG in layouts/assets/")
+                      "check the path, or put the SVG in layouts/assets/", code="logo-missing")
     try:
         data = path.read_bytes()
     except OSError as err:
         raise problem(path, None, None, "", f"cannot read the logo mark ({err.strerror})",
-                      "check the file's permissions") from None
+                      "check the file's permissions", code="logo-unreadable") from None
     if len(data) > MAX_BYTES:
         raise problem(path, None, None, "", f"the logo mark is {len(data):,} bytes, too large",
-                      FIX)
+                      FIX, code="logo-too-large")
     # Entities and network access stay off: an SVG is data, not a program.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     try:
@@ -86,21 +88,25 @@ def _check_svg(path: Path) -> None:
     except etree.XMLSyntaxError as err:
         line, column = err.position if err.position else (None, None)
         raise problem(path, line, column, "", f"the logo mark is not valid SVG ({err.msg})",
-                      FIX) from None
+                      FIX, code="logo-invalid") from None
     if etree.QName(root).localname != "svg":
-        raise problem(path, root.sourceline, None, "", "the logo mark is not an SVG file", FIX)
+        raise problem(path, root.sourceline, None, "", "the logo mark is not an SVG file", FIX, code="logo-invalid")
     for node in root.iter(etree.Element):
         name = etree.QName(node).localname
         if name in FORBIDDEN:
             raise problem(path, node.sourceline, None, "",
-                          f"the logo mark contains <{name}>; text and images are not allowed", FIX)
+                          f"the logo mark contains <{name}>; text and images are not allowed", FIX,
+                          code="logo-forbidden")
         # <use href="../../elsewhere.svg#a"> would make svglib read a file outside the project (it refuses
         # only absolute paths), and an address would be a request: a mark refers only to its own parts.
         href = node.get("href") or node.get(XLINK_HREF)
         if href is not None and not href.strip().startswith("#"):
             raise problem(path, node.sourceline, None, "",
                           f"the logo mark refers to another file or address ({href[:80]}); only #references "
-                          "to its own parts are allowed", FIX)
+                          "to its own parts are allowed", FIX, code="logo-external")
+    if not root.get("viewBox") and not (root.get("width") and root.get("height")):
+        raise problem(path, root.sourceline, None, "", "the logo mark has no size",
+                      'give the <svg> element a viewBox, e.g. viewBox="0 0 100 100"', code="logo-no-size")
     _check_expansion(root, path)
 
 
@@ -170,19 +176,40 @@ def _check_numbers(node, path: Path, matrix=(1, 0, 0, 1, 0, 0)) -> None:
                 raise _numbers_problem(path, f"{name} {v:g}")
 
 
-def _recolour(group: Group, colour: Color, path: Path) -> None:
-    """Paint every shape under group in colour, refusing text and images svglib let through."""
+def _shapes(group: Group, path: Path):
+    """Every shape under group, refusing text and images svglib let through."""
     for node in group.contents:
         if isinstance(node, Group):
-            _recolour(node, colour, path)
+            yield from _shapes(node, path)
         elif isinstance(node, (String, Image)):
-            raise problem(path, None, None, "", "the logo mark contains text or an image", FIX)
+            raise problem(path, None, None, "", "the logo mark contains text or an image", FIX, code="logo-forbidden")
         else:
+            yield node
+
+
+def _hex(colour) -> str:
+    return "#" + colour.hexval()[2:8].lower()
+
+
+def inks(group: Group, path: Path) -> list[str]:
+    """The colours a mark paints, other than white, as #rrggbb in the order first used."""
+    found = []
+    for node in _shapes(group, path):
+        for attr in ("fillColor", "strokeColor"):
+            colour = getattr(node, attr, None)
+            if colour is not None and _hex(colour) != WHITE and _hex(colour) not in found:
+                found.append(_hex(colour))
+    return found
+
+
+def _recolour(group: Group, colour: Color, hole: Color | None, path: Path) -> None:
+    """Paint every shape under group in colour, and white ones (holes in the mark) in hole."""
+    for node in _shapes(group, path):
+        for attr in ("fillColor", "strokeColor"):
             # None means "not painted" (fill="none"); keep it so outlines stay outlines.
-            if getattr(node, "fillColor", None) is not None:
-                node.fillColor = colour
-            if getattr(node, "strokeColor", None) is not None:
-                node.strokeColor = colour
+            current = getattr(node, attr, None)
+            if current is not None:
+                setattr(node, attr, hole if hole is not None and _hex(current) == WHITE else colour)
 
 
 def _embedded_font() -> str | None:
@@ -193,8 +220,22 @@ def _embedded_font() -> str | None:
     return None
 
 
-def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None = None) -> Drawing:
-    """Load the SVG mark at path, painted in colour and scaled to width points wide."""
+def mark_inks(path: Path) -> list[str]:
+    """The colours other than white that the mark at path paints (it has been checked already)."""
+    with _svglib_complaints():
+        svg = svg2rlg(str(path))
+    return inks(Group(*svg.contents), Path(path)) if svg is not None else []
+
+
+def one_ink(mode: str, colours: list) -> bool:
+    """Whether a mark is painted in the layout's one ink: asked for, or (auto) a mark of one colour."""
+    return mode == "one-ink" or (mode == "auto" and len(colours) <= 1)
+
+
+def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None = None, mode: str = "one-ink",
+              background: Color | None = None) -> Drawing:
+    """Load the SVG mark at path, scaled to width points wide: in its own colours, or painted in colour
+    (its white shapes in background) when one_ink(mode, its colours)."""
     path = Path(path)
     _check_svg(path)
     with _svglib_complaints() as complaints:
@@ -205,15 +246,16 @@ def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None 
     if svg is None or complaints:
         reason = complaints[0] if complaints else "unreadable"
         raise problem(path, None, None, "", f"the logo mark cannot be drawn as written ({reason})",
-                      FIX)
+                      FIX, code="logo-unusable")
     if not svg.width or not svg.height:
         raise problem(path, None, None, "", "the logo mark has no size",
-                      'give the <svg> element a viewBox, e.g. viewBox="0 0 100 100"')
+                      'give the <svg> element a viewBox, e.g. viewBox="0 0 100 100"', code="logo-no-size")
     if not (MIN_SIZE <= svg.width <= MAX_NUMBER and MIN_SIZE <= svg.height <= MAX_NUMBER):
         raise _numbers_problem(path, f"its size is {svg.width:g} x {svg.height:g}")
     # A fresh parse per call: drawings are mutable, so a shared one would keep the last colour.
     art = Group(*svg.contents)
-    _recolour(art, colour, path)
+    if one_ink(mode, inks(art, path)):
+        _recolour(art, colour, background, path)
     scale = width / svg.width
     art.transform = (scale, 0, 0, scale, 0, 0)
     _check_numbers(art, path)

@@ -167,6 +167,7 @@ class Source:
     pages: str = ""
     doi: str = ""
     url: str = ""
+    accessed: str = ""  # ISO date a web page was read; printed with its address
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,8 @@ class Variant:
     inflesz_place: Place | None = None
     accepted_words: tuple = ()  # listed jargon approved in this variant's text (plainwords)
     closing: bool = True  # the closing notes (formats, disclaimer, review); a packet's cover has none
+    clinic: str = ""  # id of the clinic (clinics/<id>.yaml) this variant is for; "": the layout's, or the default
+    clinic_place: Place | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,10 @@ class Clinic:
     address: Contact | None
     file: str
     handout_url: Contact | None = None  # value holds {id}
+    id: str = ""  # clinics/<id>.yaml; "" for the default clinic, handouts/clinic.yaml
+    logo: str = ""  # the clinic's own mark, as written (a path in layouts/); "" to print the layout's
+    logo_place: Place | None = None
+    logo_path: str = ""  # the mark's file, once checked
 
 
 @dataclass(frozen=True)
@@ -241,6 +248,7 @@ class Handout:
     url: str = ""  # where the current version lives; printed with a QR code
     places: dict = field(default_factory=dict)  # "title", "subtitle" -> Place
     accepted_words: tuple = ()  # listed jargon approved in every variant's text (plainwords)
+    own_url: str = ""  # the handout's own url:, which every clinic keeps; "" to use each clinic's handout_url
 
 
 @dataclass(frozen=True)
@@ -256,4 +264,5 @@ class Resolved:
     sources: tuple  # (number, Source) in first-citation order
     numbers: dict = field(default_factory=dict)  # source key -> number
     title_place: Place | None = None  # where the printed title is written (for errors about it)
+    offers: tuple | None = None  # (large print?, other languages) the closing line offers; None: from the variants
     url: str = ""  # this variant's web page (the QR code and "Latest version" point at it); "" when none

@@ -42,9 +42,9 @@ MAX_NAME_BYTES = 200  # a file name in out/: its temp file adds about 22 (".", p
 
 def pdf_name(handout, variant) -> str:
     """The file name of a variant's PDF in out/<handout id>/."""
-    if variant.file_name:
-        return variant.file_name + ".pdf"
-    return file_name(handout.clinic.short_name, handout.id, variant.name, variant.language)
+    from .variants import file_stem  # one rule for the .pdf and the .html: the clinic's id, no repeat
+
+    return file_stem(handout, variant) + ".pdf"
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -285,6 +285,7 @@ def entry(handout, variant, out_dir: Path, path: Path, data: bytes, pages: int, 
             "sha256": hashlib.sha256(data).hexdigest(), "title": title or handout.title, "version": handout.version,
             "reviewed": variant.review.reviewed, "reviewer": variant.review.reviewer,
             "credentials": variant.review.credentials, "next_review": _next(variant), "layout": variant.layout,
+            "clinic": handout.clinic.name if handout.clinic else "",
             "reading": reading_fields(reading, variant), "plain_language": plain.as_dict() if plain else None,
             "warnings": [f"{w.code}: {w}" for w in warnings], "subtitle": handout.subtitle,
             "keywords": list(handout.keywords), "topics": list(handout.topics), "format": _format(variant)}

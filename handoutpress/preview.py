@@ -66,8 +66,8 @@ def render_handout(root: Path, name: str, variant_names=()) -> list[Rendered]:
     that fails (page budget, stale translation, ...) comes back with its problems, the others
     are still rendered.
     """
-    from .build import CLINIC_FILE, Caches, _shown, render_variant, select
-    from .content import load_clinic, load_handout
+    from .build import Caches, _shown, render_variant, select
+    from .content import load_handout
     from .layout import list_layouts
     from .variants import find_variant
 
@@ -77,8 +77,10 @@ def render_handout(root: Path, name: str, variant_names=()) -> list[Rendered]:
         raise PublishError(Problem(name, None, None, "", "no such handout",
                                    f"give a handout id (one of: {', '.join(p.stem for p in select(root, [])[0])}) "
                                    "or a path", code="handout-unknown"))
-    clinic_path = root / "handouts" / CLINIC_FILE
-    clinic = load_clinic(clinic_path, _shown(clinic_path, root))
+    from .build import repository_clinics
+
+    caches = Caches()
+    clinic = repository_clinics(root, caches).default
     handout = load_handout(files[0], clinic, _shown(files[0], root), layouts=list_layouts(root / "layouts"))
     chosen = list(handout.variants)
     if variant_names:
@@ -89,7 +91,7 @@ def render_handout(root: Path, name: str, variant_names=()) -> list[Rendered]:
                                        f"use one of: {', '.join(v.name for v in handout.variants)}",
                                        code="variant-unknown"))
         chosen = [find_variant(handout, n) for n in dict.fromkeys(variant_names)]
-    caches, out = Caches(), []
+    out = []
     for variant in chosen:
         try:
             out.append(Rendered(handout.id, variant.name, render_variant(handout, variant, root, caches)))

@@ -15,7 +15,8 @@ def _documents():
     return [
         ("handout", "A patient handout (handouts/<id>.yaml)", HANDOUT, {"block": BLOCK, "item": ITEM}),
         ("layout", "A layout (layouts/<name>.yaml)", LAYOUT, None),
-        ("clinic", "The clinic's details (handouts/clinic.yaml)", CLINIC, None),
+        ("clinic", "A clinic's details (handouts/clinic.yaml, the default clinic, or clinics/<id>.yaml)", CLINIC,
+         None),
         ("translation", "A translation of a handout (handouts/<id>.<lang>.yaml)", TRANSLATION, None),
     ]
 

@@ -148,7 +148,8 @@ def _band(kit, theme, clinic, title, subtitle, bleed):
     mark = None
     if band.get("logo_path"):
         mark = load_mark(band["logo_path"], band["foreground"], band["logo_width"],
-                         font_name=kit.fonts["body"]["regular"])
+                         font_name=kit.fonts["body"]["regular"], mode=band["logo_colours"],
+                         background=band["background"])
     wordmark = Paragraph(escape(clinic[0]), kit.style("wordmark"))
     tagline = Paragraph(escape(clinic[1]), kit.style("tagline"))
     title_p = Paragraph(escape(title), kit.style("title"))

@@ -52,12 +52,35 @@ def resolve(handout: Handout, variant: Variant) -> Resolved:
                     title_place=variant.place if variant.title else handout.places.get("title", variant.place))
 
 
+LARGE_PRINT = "large-print"  # a variant named so, or on a layout whose name holds it, is the large-print edition
+
+
+def is_large_print(variant: Variant) -> bool:
+    return LARGE_PRINT in variant.name or LARGE_PRINT in variant.layout
+
+
+def alternatives(handout: Handout, variant: Variant, clinic_of=lambda v: v.clinic) -> tuple[bool, tuple]:
+    """What else a reader of this variant can ask for: (large print in its language, other languages).
+
+    Only approved variants count (a draft is not handed out), and only the same clinic's (clinic_of:
+    variant -> its clinic, when the layouts choose it)."""
+    others = [v for v in handout.variants if v.name != variant.name and v.review.status == "approved"
+              and clinic_of(v) == clinic_of(variant)]
+    large = not is_large_print(variant) and any(is_large_print(v) and v.language == variant.language for v in others)
+    languages = tuple(dict.fromkeys(v.language for v in others if v.language != variant.language))
+    return large, languages
+
+
 def file_stem(handout: Handout, variant: Variant) -> str:
     """The variant's file name without extension: its .pdf and its .html share it."""
     from .output import file_name  # pure string rules; moves with the reorganisation
 
-    short = handout.clinic.short_name if handout.clinic else ""
-    return variant.file_name or file_name(short, handout.id, variant.name, variant.language).removesuffix(".pdf")
+    from .clinics import name_parts
+
+    if variant.file_name or not handout.clinic:
+        return variant.file_name or file_name("", handout.id, variant.name, variant.language).removesuffix(".pdf")
+    clinic_part, variant_part = name_parts(handout.clinic, variant.name)  # riverbend-visit-patient, not ...-riverbend-patient
+    return file_name(clinic_part, handout.id, variant_part, variant.language).removesuffix(".pdf")
 
 
 def page_name(variant: Variant) -> str:
@@ -78,4 +101,4 @@ def find_variant(handout: Handout, name: str) -> Variant | None:
     return next((v for v in handout.variants if v.name == name), None)
 
 
-__all__ = ["resolve", "filter_blocks", "find_variant", "ListItem"]
+__all__ = ["resolve", "filter_blocks", "find_variant", "alternatives", "ListItem"]

@@ -7,7 +7,7 @@ one more interval (an editor's save, or several files checked out at once, is on
 works out which handouts the change affects and rebuilds only those:
 
 - handouts/<id>.yaml, or its translation handouts/<id>.<lang>.yaml: that handout;
-- handouts/clinic.yaml: every handout;
+- handouts/clinic.yaml or a clinic in clinics/: every handout;
 - a layout: every handout with a variant whose layout chain (`extends:`) includes it;
 - a logo or font file: every handout whose layouts name it.
 
@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from .build import CLINIC_FILE, build, handout_files, select
 
-WATCHED = ("handouts", "layouts", "fonts")
+WATCHED = ("handouts", "layouts", "fonts", "clinics")
 CLINIC = f"handouts/{CLINIC_FILE}"
 EVERYTHING = frozenset({"layouts/", "fonts/"})  # a dependency ending in "/" covers a whole folder
 SETTLE_LIMIT = 2.0  # seconds to wait at most for files to stop changing before rebuilding anyway
@@ -88,7 +88,7 @@ def affected(changed: Iterable[str], deps: Mapping[str, Iterable[str]]) -> set[s
     out: set[str] = set()
     for path in changed:
         p = PurePosixPath(path)
-        if path == CLINIC:
+        if path == CLINIC or p.parts[0] == "clinics":  # a clinic's details may print in any handout
             out.update(deps)
             continue
         if p.parent.as_posix() == "handouts" and p.suffix in (".yaml", ".yml"):
@@ -146,7 +146,23 @@ def dependencies(root: Path, handout_file: Path) -> frozenset[str]:
         band = merged.get("title_band")
         if isinstance(band, dict) and isinstance(band.get("logo"), str) and band["logo"]:
             deps.add(_rel("layouts", band["logo"]))
+    deps.update(_clinic_logos(root))
     return frozenset(deps)
+
+
+def _clinic_logos(root: Path) -> set[str]:
+    """The logo marks clinic files name (any handout may print one)."""
+    import yaml
+
+    found = set()
+    for path in [root / CLINIC] + sorted((root / "clinics").glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text("utf-8")) if path.is_file() else None
+        except Exception:  # a broken clinic file is the build's to report
+            continue
+        if isinstance(data, dict) and isinstance(data.get("logo"), str) and data["logo"]:
+            found.add(_rel("layouts", data["logo"]))
+    return found
 
 
 def index(root: Path, previous: Mapping[str, frozenset] | None = None) -> dict[str, frozenset]:

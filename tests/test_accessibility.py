@@ -245,7 +245,7 @@ Document
       Link
     Figure
   Div
-    P This handout is available in large print and other languages.
+    P This handout is available in large print.
     P This handout does not replace advice from your care team.
     P Version 1.0, reviewed by Maple Mountain clinical team on November 26, 2026.
   Sect
@@ -302,6 +302,8 @@ def test_structure_tree_reads_like_the_article(manifest_entry, manifest_pdf, str
         pytest.skip("the expected outline is written for the English patient benzodiazepines handout")
     actual = [(depth, elem.role, elem.text) for depth, elem in struct_tree.elements()]
     expected = expected_outline()
+    if manifest_entry["variant"] == "large-print":  # large print offers no large print: its closing line is gone
+        expected = [row for row in expected if not row[2].startswith("This handout is available")]
     assert _matched(actual, expected) == expected
 
 

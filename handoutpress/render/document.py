@@ -42,7 +42,7 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
     if resolved.call_to_action:
         story += _call_to_action(resolved.call_to_action, ctx, doc_node, clinic, lab, resolved.url)
     if v.closing:
-        story += _closing(ctx, doc_node, clinic, lab, v, h)
+        story += _closing(ctx, doc_node, clinic, lab, v, h, resolved)
     story += _sources(resolved, ctx, doc_node, lab)
     for source in resolved.sources:
         tagger.link_text[f"#source-{source[0]}"] = lab["source_link"].format(n=source[0],
@@ -138,8 +138,9 @@ def _title_band(resolved, theme, ctx, clinic, doc_node, lab, bleed):
 
     band = theme.settings["title_band"]
     mark = None
-    if band.get("logo_path"):
-        mark = load_mark(band["logo_path"], band["foreground"], band["logo_width"], font_name=ctx.fonts["body"]["regular"])
+    if clinic.logo_path or band.get("logo_path"):  # the clinic's own mark, else the layout's
+        mark = load_mark(clinic.logo_path or band["logo_path"], band["foreground"], band["logo_width"], font_name=ctx.fonts["body"]["regular"],
+                         mode=band["logo_colours"], background=band["background"])
     wordmark = ctx.para((m.Text(clinic.short_name),), ctx.style("wordmark"))
     tagline = ctx.para((m.Text(clinic.tagline),), ctx.style("tagline"))
     title = ctx.para((m.Text(resolved.title),), ctx.style("title"))
@@ -199,12 +200,16 @@ def _appointment(ctx, doc_node, lab, theme):
     return [inner]
 
 
-def _closing(ctx, doc_node, clinic, lab, variant, handout):
+def _closing(ctx, doc_node, clinic, lab, variant, handout, resolved):
     """Alternate formats, the disclaimer, and who reviewed this version and when."""
     style = ctx.style("closing")
     group = doc_node.add("Div")
-    texts = [lab["alternate_formats"].format(phone=clinic.phone.value), lab["disclaimer"],
-             review_line(variant, handout, lab)]
+    from ..labels import availability
+    from ..variants import alternatives
+
+    offers = resolved.offers if resolved.offers is not None else alternatives(handout, variant)
+    offer = availability(variant.language, *offers, clinic.phone.value)
+    texts = [text for text in (offer, lab["disclaimer"], review_line(variant, handout, lab)) if text]
     return [Tagged(ctx.para((m.Text(text),), style), group.add("P")) for text in texts]
 
 
@@ -226,7 +231,10 @@ def _sources(resolved, ctx, doc_node, lab):
     items, labels = [], []
     for n, source in resolved.sources:
         text = format_source(source)
-        items.append(m.ListItem((m.Text(text),), source.place))
+        spans = (m.Text(text),)
+        if source.url and text.endswith(source.url):  # a web page's address is a link a reader can follow
+            spans = (m.Text(text[:-len(source.url)]), m.Link(source.url, (m.Text(source.url),)))
+        items.append(m.ListItem(spans, source.place))
         labels.append(f"{n}.")
     anchors = [f"source-{n}" for n, _ in resolved.sources]  # what each in-text marker links to
     # sources stay in the language they were published in: a screen reader switches voice for them

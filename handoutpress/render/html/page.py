@@ -70,7 +70,7 @@ def render_page(resolved: m.Resolved, theme, clinic: m.Clinic, links: PageLinks,
         header.append(f'<p class="subtitle">{esc(resolved.subtitle)}</p>')
     header.append("</div></div></header>")
     body = header + _versions(links, v, words) + ['<main class="wrap" id="main">'] + main + ["</main>"] \
-        + _footer(clinic, lab, words, v, h)
+        + _footer(clinic, lab, words, v, h, resolved)
     page = (f'<!DOCTYPE html>\n<html lang="{esc(v.language)}">\n<head>\n' + "\n".join(head) + "\n</head>\n<body>\n"
             + "\n".join(body) + "\n</body>\n</html>\n")
     return page.encode("utf-8")
@@ -129,10 +129,14 @@ def _sources(resolved, ctx, lab, words) -> list[str]:
     return out + ["</ol>", "</section>"]
 
 
-def _footer(clinic, lab, words, variant, handout) -> list[str]:
-    """Alternate formats, the disclaimer, the review furniture and the clinic's contact block."""
-    texts = [lab["alternate_formats"].format(phone=clinic.phone.value), lab["disclaimer"],
-             review_line(variant, handout, lab)]
+def _footer(clinic, lab, words, variant, handout, resolved) -> list[str]:
+    """Alternate formats (only those there are), the disclaimer, the review furniture and the clinic's contact block."""
+    from ...labels import availability
+    from ...variants import alternatives
+
+    offers = resolved.offers if resolved.offers is not None else alternatives(handout, variant)
+    texts = [t for t in (availability(variant.language, *offers, clinic.phone.value), lab["disclaimer"],
+                         review_line(variant, handout, lab)) if t]
     out = ['<footer class="wrap">'] + [f"<p>{esc(t)}</p>" for t in texts]
     lines = [f"<strong>{esc(clinic.name)}</strong>"]
     if clinic.address:
