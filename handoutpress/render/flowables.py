@@ -328,6 +328,7 @@ class RoomFor(Flowable):
 
     UNITS = 2
     inert = False
+    _ZEROSIZE = _SPACETRANSFER = True  # the frame collapses spaces across the guard as if it were not there
 
     def __init__(self, lead, following):
         super().__init__()
