@@ -10,7 +10,7 @@ from reportlab.platypus import TableStyle
 
 from .. import model as m
 from ..text import to_markup
-from .flowables import Box, TableTags
+from .flowables import Box, RoomFor, TableTags
 from .tagging import CONTENT, HandoutParagraph, StructNode, Tagged
 
 
@@ -22,12 +22,16 @@ class HandoutTable(RLTable):
 
     def split(self, aw, ah):
         parts = super().split(aw, ah)
-        for part in parts:
-            part._handout_place = getattr(self, "_handout_place", None)  # so a layout error can name it
         if len(parts) == 2:
             header = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
-            if min(parts[0]._nrows - header, parts[1]._nrows - header) < MIN_ROWS_PER_PART:
-                return []  # the whole table goes to the next page instead
+            short = MIN_ROWS_PER_PART - (parts[1]._nrows - header)
+            if short > 0:  # too few rows after the break: end this page's part that many rows earlier
+                cut = parts[0]._nrows - short
+                parts = super().split(aw, sum(self._rowHeights[:cut]) + 0.01) if cut > header else []
+            if len(parts) == 2 and parts[0]._nrows - header < MIN_ROWS_PER_PART:
+                return []  # too few rows before the break: the table starts on the next page
+        for part in parts:
+            part._handout_place = getattr(self, "_handout_place", None)  # so a layout error can name it
         return parts
 
 
@@ -43,6 +47,7 @@ class Ctx:
     page_height: float = 0.0  # the body frame's height on a page without the title band
     outline_count: list = field(default_factory=lambda: [0])
     _styles: dict = field(default_factory=dict)
+    in_box: bool = False  # a box splits itself (Box.split keeps a heading with what follows)
 
     def style(self, name: str, **over) -> ParagraphStyle:
         key = (name, tuple(sorted(over.items())))
@@ -81,7 +86,26 @@ def build(blocks, ctx: Ctx, parent: StructNode, level: int = 2) -> list:
                 and m.plain(block.text).rstrip().endswith(":"):
             flows[-1].inner.keepWithNext = 1  # "such as:" stays on the page with the list it introduces
         out.extend(flows)
-    return out
+    return _keep_leads(out, ctx)
+
+
+def _keep_leads(flows, ctx):
+    """A heading or "such as:" line before a table or list keeps with its first rows or items only."""
+    if ctx.in_box:
+        return flows
+    out = []
+    for i in range(len(flows) - 1, -1, -1):  # from the end, so a heading sees the guard of the line after it
+        f = flows[i]
+        rest = out[::-1]
+        if f.getKeepWithNext() and rest and (isinstance(rest[0], RoomFor) or getattr(rest[0], "_unit", False)):
+            following = rest[0].following if isinstance(rest[0], RoomFor) else rest
+            lead = [f] + (rest[0].lead if isinstance(rest[0], RoomFor) else [])
+            f.keepWithNext = 0  # Tagged honours this; the guard does the keeping
+            out.append(f)
+            out.append(RoomFor(lead, following))
+        else:
+            out.append(f)
+    return out[::-1]
 
 
 def paragraph(block: m.Paragraph, ctx, parent, level):
@@ -97,7 +121,7 @@ def heading(text, ctx, parent, level, style_name=None):
 
 def section(block: m.Section, ctx, parent, level):
     sect = parent.add("Sect", lang=block.lang)
-    return [heading(block.heading, ctx, sect, level)] + build(block.blocks, ctx, sect, level + 1)
+    return _keep_leads([heading(block.heading, ctx, sect, level)] + build(block.blocks, ctx, sect, level + 1), ctx)
 
 
 def bullet_list(block: m.BulletList, ctx, parent, level, depth=0):
@@ -134,6 +158,7 @@ def list_items(items, ctx, lnode, depth, labels=None, style_name="list", anchors
         anchor = anchors[i] if anchors else ""
         out.append(Tagged(ctx.para(item.text, style, anchor), body,
                           label=(lbl, _label_drawer(text, ctx, style, indent, depth, bool(labels)))))
+        out[-1]._unit = True  # a heading keeps with the first two items (RoomFor)
         if item.items:
             body.kids.append(CONTENT)
             out.extend(list_items(item.items, ctx, body.add("L", attrs=list_numbering(ctx)), depth + 1))
@@ -165,6 +190,12 @@ def table(block: m.Table, ctx, parent, level):
     # a grid of items is read as a list, row by row; a data table as a table under its headings
     node = (parent.add("L", lang=block.lang, attrs={"ListNumbering": "None"}) if grid
             else parent.add("Table", lang=block.lang))
+    caption = []
+    if block.caption:  # printed above the table, read first: the first kid of its Table (or L)
+        faces = ctx.fonts[ts.family]
+        style = ctx.style("table", fontName=faces.get("italic", faces["regular"]), keepWithNext=1,
+                          spaceBefore=ts.space_before, spaceAfter=2)
+        caption = [Tagged(ctx.para(block.caption, style), node.add("Caption"))]
     cell_style = ctx.style("table")
     head_style = ctx.style("table", fontName=ctx.fonts[ts.family]["bold"], textColor=x["header_colour"])
     cells, data = {}, []
@@ -196,8 +227,10 @@ def table(block: m.Table, ctx, parent, level):
         style.append(("BACKGROUND", (0, 0), (-1, 0), x["header_background"]))
     style.append(("ROWBACKGROUNDS", (0, first), (-1, -1), [ctx.theme.palette["white"], x["stripe"]]))
     t = HandoutTable(data, colWidths=[ctx.width / ncols] * ncols, repeatRows=first, style=TableStyle(style),
-                renderCB=TableTags(cells), spaceBefore=ts.space_before, spaceAfter=ts.space_after)
-    return [t]
+                renderCB=TableTags(cells), spaceBefore=0 if caption else ts.space_before,
+                spaceAfter=ts.space_after)
+    t._unit = True  # a heading keeps with its first two rows (RoomFor)
+    return caption + [t]
 
 
 def callout(block: m.Callout, ctx, parent, level):
@@ -218,7 +251,7 @@ def callout(block: m.Callout, ctx, parent, level):
 
 def _narrower(ctx, by):
     return Ctx(ctx.theme, ctx.fonts, ctx.numbers, ctx.width - by, ctx.link_colour, ctx.page_height,
-               ctx.outline_count, ctx._styles)
+               ctx.outline_count, ctx._styles, in_box=True)
 
 
 BUILDERS = {m.Paragraph: paragraph, m.BulletList: bullet_list, m.Table: table, m.Callout: callout,

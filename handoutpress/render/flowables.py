@@ -17,6 +17,9 @@ class Box(Flowable):
         self.padding, self.background, self.border, self.border_width = padding, background, border, border_width
         self.continued = continued
         self._placed = []
+        for f in self.content:
+            if isinstance(f, RoomFor):
+                f.inert = True  # a box splits itself; a page break asked from inside it would land outside
 
     def _inner(self, aw):
         return aw - 2 * (self.padding + self.border_width)
@@ -316,3 +319,52 @@ class FieldsBlock(Flowable):
             x1, y1 = c.absolutePosition(w, y + self.row)
             tagger.field(form_node, name, tooltip, (x0, y0, x1, y1))
             y -= self.gap
+
+
+class RoomFor(Flowable):
+    """Starts a new page unless the lead (a heading, a caption, a "such as:" line) and the first two
+    rows or items of what follows fit here: they stay together, the rest may run on to the next page
+    (keepWithNext would move the whole table or list)."""
+
+    UNITS = 2
+    inert = False
+    _ZEROSIZE = _SPACETRANSFER = True  # the frame collapses spaces across the guard as if it were not there
+
+    def __init__(self, lead, following):
+        super().__init__()
+        self.lead, self.following = list(lead), following
+        self.width = self.height = 0
+
+    def needed(self, aw) -> float:
+        h, prev = 0.0, None
+        for f in self.lead:
+            h += (max(prev.getSpaceAfter(), f.getSpaceBefore()) if prev else 0) + f.wrap(aw, 1e9)[1]
+            prev = f
+        units = self.UNITS
+        for f in self.following:
+            if isinstance(f, RoomFor):
+                continue
+            if units <= 0 or not getattr(f, "_unit", False):
+                break
+            gap = max(prev.getSpaceAfter(), f.getSpaceBefore()) if prev else 0
+            f.wrap(aw, 1e9)
+            if hasattr(f, "_rowHeights"):  # a table: its header and first rows
+                first = f.repeatRows if isinstance(f.repeatRows, int) else len(f.repeatRows)
+                return h + gap + sum(f._rowHeights[:first + units])
+            h += gap + f.height
+            prev, units = f, units - 1
+        return h
+
+    def wrap(self, aw, ah):
+        frame = self._doctemplateAttr("frame")
+        if not self.inert and frame is not None and not getattr(frame, "_atTop", 1) and ah < self.needed(aw):
+            from reportlab.platypus.doctemplate import FrameBreak
+
+            frame.add_generated_content(FrameBreak)
+        return 0, 0
+
+    def split(self, aw, ah):
+        return []
+
+    def draw(self):
+        pass
