@@ -368,3 +368,50 @@ class RoomFor(Flowable):
 
     def draw(self):
         pass
+
+
+class Picture(Flowable):
+    """A figure's picture, centred: PNG and JPEG as images, SVG as vector drawing; inside its Figure
+    element (with /BBox) or, when decorative (node None), an artifact."""
+
+    def __init__(self, path, fmt, width, height, node, font_name, space=(0, 0)):
+        super().__init__()
+        self.path, self.fmt, self.node, self.font_name = path, fmt, node, font_name
+        self.pic_w, self.pic_h = width, height
+        self.spaceBefore, self.spaceAfter = space
+
+    def wrap(self, aw, ah):
+        if self.pic_w > aw:  # narrower in a box than on the page
+            self.pic_h, self.pic_w = self.pic_h * aw / self.pic_w, aw
+        self.width, self.height = aw, self.pic_h
+        return self.width, self.height
+
+    def draw(self):
+        c, tagger = self.canv, self.canv.tagger
+        x = (self.width - self.pic_w) / 2
+        if self.node is None:
+            tagger.begin_artifact()
+        else:
+            x0, y0 = c.absolutePosition(x, 0)
+            x1, y1 = c.absolutePosition(x + self.pic_w, self.pic_h)
+            self.node.attrs["BBox"] = [round(v, 2) for v in (x0, y0, x1, y1)]
+            tagger.begin(self.node)
+        if self.fmt == "svg":
+            self._draw_svg(c, x)
+        else:
+            c.drawImage(self.path, x, 0, self.pic_w, self.pic_h, mask="auto")
+        tagger.end_artifact() if self.node is None else tagger.end()
+
+    def _draw_svg(self, c, x):
+        from reportlab.graphics import renderPDF
+        from reportlab.graphics.shapes import Drawing, Group
+        from svglib.svglib import svg2rlg
+
+        svg = svg2rlg(self.path)
+        scale = self.pic_w / svg.width
+        art = Group(*svg.contents)
+        art.transform = (scale, 0, 0, scale, 0, 0)
+        drawing = Drawing(self.pic_w, self.pic_h)
+        drawing.add(art)
+        drawing.initialFontName = self.font_name  # the renderer's default state: an embedded font, not Helvetica
+        renderPDF.draw(drawing, c, x, 0)
