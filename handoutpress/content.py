@@ -6,8 +6,9 @@ from pathlib import Path
 
 from . import schema as s
 from .errors import PublishError
-from .model import (BulletList, Callout, Clinic, Contact, Group, Handout, ListItem, Paragraph, Place, Review,
-                    Section, Source, Table, Variant, citations)
+from .model import (BulletList, Callout, Checklist, Clinic, Contact, Figure, Glossary, Group, Handout, KeepTogether,
+                    KeyMessages, ListItem, PageBreak, Paragraph, Place, Review, Section, Source, Steps, Table, Term,
+                    Variant, citations, plain)
 from .text import LANG_TAG, MarkupError, parse_inline
 from .yamlio import Doc, format_path, load
 
@@ -32,11 +33,18 @@ def _block():
     return BLOCK
 
 
-ITEM = s.Either(doc="A list item: text, or text with nested items", short=INLINE, long=s.Obj(fields={
+ITEM_TEXT = s.Text(doc=INLINE.doc, hint="write the item's text, or delete the empty '- ' line")
+ITEM = s.Either(doc="A list item: text, or text with nested items", short=ITEM_TEXT, long=s.Obj(fields={
     "text": INLINE,
     "items": s.ListOf(item=s.Lazy(target=lambda: ITEM, name="item"), doc="Nested items", default=[]),
     "audiences": AUDIENCES, "lang": PART_LANG,
 }))
+CELL = s.Text(nonempty=False, nullable=True, doc="A cell: text with optional markup; \"\" or nothing for a blank "
+              "cell to write in")
+CHECK_ITEM = s.Either(doc="A checklist item: text, or text with audiences or a language", short=ITEM_TEXT,
+                      long=s.Obj(fields={"text": INLINE, "audiences": AUDIENCES, "lang": PART_LANG}))
+TERM = s.Obj(doc="A term and its definition", fields={
+    "term": INLINE, "definition": INLINE, "audiences": AUDIENCES, "lang": PART_LANG})
 BLOCK = s.OneKey(doc="One content block", kinds={
     "paragraph": s.Either(doc="A paragraph", short=INLINE, long=s.Obj(fields={
         "text": INLINE, "audiences": AUDIENCES, "id": BLOCK_ID, "lang": PART_LANG})),
@@ -48,9 +56,46 @@ BLOCK = s.OneKey(doc="One content block", kinds={
                        doc="table: data under column headings (header: required); grid: items set out in rows "
                            "with no headings, read row by row (tagged as a list)"),
         "header": s.ListOf(item=INLINE, doc="Column headings (repeated on each page)", default=None),
-        "rows": s.ListOf(item=s.ListOf(item=INLINE, min_items=1), min_items=1, doc="Rows of cells"),
-        "caption": s.Text(doc="A short description of the table for screen readers", default=""),
+        "rows": s.ListOf(item=s.ListOf(item=CELL, min_items=1), min_items=1, doc="Rows of cells"),
+        "caption": s.Text(doc="A short title printed above the table (read first by screen readers)", default=""),
+        "widths": s.ListOf(item=s.Share(), default=[], doc="Column widths, one per column, as fractions (0.4) or "
+                           "percentages (\"40%\") adding up to 1 (100%); default: equal columns"),
+        "row_height": s.Length(minimum=1, default=None, doc="Height of each body row (e.g. 0.4in): room to write "
+                               "in blank cells"),
+        "lines": s.Boolean(default=True, doc="Ruled writing lines in blank cells of rows taller than two lines of "
+                           "text"),
         "audiences": AUDIENCES, "id": BLOCK_ID, "lang": PART_LANG}),
+    "steps": s.Either(doc="Numbered steps, in the order to do them", short=s.ListOf(item=ITEM, min_items=1),
+                      long=s.Obj(fields={
+                          "items": s.ListOf(item=ITEM, min_items=1, doc="The steps (nested items: bullets under "
+                                            "their step)"),
+                          "audiences": AUDIENCES, "id": BLOCK_ID, "lang": PART_LANG})),
+    "checklist": s.Either(doc="Items with a box to tick (real check boxes in variants with fillable fields)",
+                          short=s.ListOf(item=CHECK_ITEM, min_items=1), long=s.Obj(fields={
+                              "items": s.ListOf(item=CHECK_ITEM, min_items=1, doc="The items to tick"),
+                              "audiences": AUDIENCES, "id": BLOCK_ID, "lang": PART_LANG})),
+    "figure": s.Obj(doc="A picture: PNG, JPEG or SVG in the project, with alt text", fields={
+        "image": s.Text(doc="The file, relative to the handout's folder or the project (e.g. images/pills.png)"),
+        "alt": s.Text(default="", nonempty=False, doc="What the picture shows, for readers who cannot see it "
+                      "(required unless decorative)"),
+        "decorative": s.Boolean(default=False, doc="true: drawn for looks only, skipped by screen readers (no alt)"),
+        "caption": s.Text(default="", doc="A caption printed under the picture"),
+        "width": s.Share(default=None, doc="Width as a share of the text width (0.5 or \"50%\"); default: its own "
+                         "size, at most the text width"),
+        "audiences": AUDIENCES, "id": BLOCK_ID, "lang": PART_LANG}),
+    "glossary": s.Either(doc="Terms and what they mean", short=s.ListOf(item=TERM, min_items=1), long=s.Obj(fields={
+        "terms": s.ListOf(item=TERM, min_items=1, doc="The terms, in the order to print them"),
+        "audiences": AUDIENCES, "id": BLOCK_ID, "lang": PART_LANG})),
+    "key_messages": s.Obj(doc="A highlighted box: a heading and a short list of the points to remember", fields={
+        "heading": INLINE,
+        "items": s.ListOf(item=ITEM, min_items=1, doc="The points to remember"),
+        "audiences": AUDIENCES, "id": BLOCK_ID, "lang": PART_LANG}),
+    "page_break": s.Boolean(doc="true: what follows starts on a new page"),
+    "keep_together": s.Either(doc="Blocks printed on one page when they fit on one",
+                              short=s.ListOf(item=s.Lazy(target=_block), min_items=1), long=s.Obj(fields={
+                                  "body": s.ListOf(item=s.Lazy(target=_block), min_items=1,
+                                                   doc="Blocks kept on one page"),
+                                  "audiences": AUDIENCES, "id": BLOCK_ID})),
     "callout": s.Obj(doc="A boxed group of blocks", fields={
         "heading": s.Text(doc="The box's heading", default=""),
         "tone": s.Text(choices=("note", "emergency"), doc="note, or emergency (the red-family style)",
@@ -59,10 +104,12 @@ BLOCK = s.OneKey(doc="One content block", kinds={
         "audiences": AUDIENCES, "id": BLOCK_ID, "lang": PART_LANG}),
     "group": s.Obj(doc="Blocks kept together for some audiences only (prints nothing itself)", fields={
         "audiences": AUDIENCES, "id": BLOCK_ID,
+        "keep_together": s.Boolean(default=False, doc="true: on one page when it fits on one"),
         "body": s.ListOf(item=s.Lazy(target=_block), min_items=1, doc="Blocks in the group")}),
     "section": s.Obj(doc="A headed section", fields={
         "heading": INLINE,
         "body": s.ListOf(item=s.Lazy(target=_block), min_items=1, doc="Blocks in the section"),
+        "keep_together": s.Boolean(default=False, doc="true: on one page when it fits on one"),
         "audiences": AUDIENCES, "id": BLOCK_ID, "lang": PART_LANG}),
 })
 CALLOUT = BLOCK.kinds["callout"]
@@ -156,16 +203,19 @@ CLINIC = s.Obj(doc="A clinic's details (handouts/clinic.yaml, or clinics/<id>.ya
 })
 
 
+LISTS = {"list": BulletList, "steps": Steps, "checklist": Checklist}
 MAX_NESTING = 5  # sections and boxes inside each other: their headings run H2 to H6, the last PDF heading
 
 
 class _Builder:
     """Turns checked data into model values, recording places and markup problems."""
 
-    def __init__(self, doc: Doc, ck: s.Checker):
+    def __init__(self, doc: Doc, ck: s.Checker, folder: Path | None = None):
         self.doc, self.ck = doc, ck
+        self.folder = folder  # the handout's folder, where figures' pictures are looked for first
         self.cited = []  # (key, path) of every citation, so an unknown key is placed at its own text
         self.depth = 0  # sections and boxes around the block being built
+        self.boxed = 0  # boxes (callouts, key messages) around it
 
     def nested(self, path, make):
         """Build a section or box one level deeper, or refuse one nested past H6."""
@@ -209,18 +259,76 @@ class _Builder:
         if kind == "paragraph":
             return Paragraph(self.inline(v["text"] if long else v, path + (("text",) if long else ())), here, aud, bid,
                              lang)
-        if kind == "list":
+        if kind in ("list", "steps", "checklist"):
             items = v["items"] if long else v
             ipath = path + (("items",) if long else ())
-            return BulletList(self.items(items, ipath), here, aud, bid, lang)
+            return LISTS[kind](self.items(items, ipath), here, aud, bid, lang)
         if kind == "table":
             return self.table(v, path, here)
+        if kind == "figure":
+            return self.figure(v, path, here)
+        if kind == "glossary":
+            terms = v["terms"] if long else v
+            tpath = path + (("terms",) if long else ())
+            return Glossary(tuple(Term(self.inline(t["term"], tpath + (i, "term")),
+                                       self.inline(t["definition"], tpath + (i, "definition")), self.place(tpath + (i,)),
+                                       tuple(t["audiences"]), t["lang"] or "") for i, t in enumerate(terms or []) if t),
+                            here, aud, bid, lang)
+        if kind == "key_messages":
+            items = BulletList(self.items(v["items"], path + ("items",)), self.place(path + ("items",)))
+            return self.nested(path, lambda: KeyMessages((items,), here, self.inline(v["heading"], path + ("heading",)),
+                                                         audiences=aud, id=bid, lang=lang))
+        if kind == "callout":
+            self.boxed += 1
+            try:
+                return self.callout(v, path)
+            finally:
+                self.boxed -= 1
+        if kind == "page_break":
+            if v and self.boxed:
+                self.ck.add(path, "a page break inside a box would split the box, not start a page",
+                            "move page_break: true before or after the box", code="page-break-in-box")
+                return None
+            return PageBreak(here) if v else None
+        if kind == "keep_together":
+            body, bpath = (v["body"], path + ("body",)) if long else (v, path)
+            return KeepTogether(self.blocks(body, bpath), here, aud, bid)
         if kind == "callout":
             return self.callout(v, path)
         if kind == "group":
-            return Group(self.blocks(v["body"], path + ("body",)), here, aud, bid)
+            return Group(self.blocks(v["body"], path + ("body",)), here, aud, bid, keep_together=v["keep_together"])
         return self.nested(path, lambda: Section(self.inline(v["heading"], path + ("heading",)),
-                                                 self.blocks(v["body"], path + ("body",)), here, aud, bid, lang))
+                                                 self.blocks(v["body"], path + ("body",)), here, aud, bid, lang,
+                                                 keep_together=v["keep_together"]))
+
+    def figure(self, v, path, here):
+        """A figure whose picture is found and checked now, so a bad one never reaches the layout."""
+        alt = (v["alt"] or "").strip()
+        caption = self.inline(v["caption"], path + ("caption",))
+        if v["decorative"] and alt:
+            self.ck.add(path + ("alt",), "a decorative figure has no alt text (screen readers skip it)",
+                        "remove alt:, or remove decorative: true if the picture tells the reader something",
+                        code="figure-alt")
+        elif not v["decorative"] and not alt:
+            self.ck.add(path, "a figure without alt text: a reader who cannot see it misses what it shows",
+                        "add alt: with a sentence saying what the picture shows, or decorative: true if it "
+                        "shows nothing the text does not say", code="figure-alt")
+        elif alt and " ".join(alt.lower().split()) == " ".join(plain(caption).lower().split()):
+            self.ck.add(path + ("alt",), "the alt text repeats the caption, so a screen reader hears it twice",
+                        "say in alt: what the picture shows; the caption is read as well", code="figure-alt")
+        from . import images
+
+        folder = self.folder or Path(".")
+        root = folder.parent if folder.name == "handouts" else folder
+        try:
+            found = images.find(v["image"], folder, root)
+            fmt, size = images.probe(found)
+        except images.ImageProblem as exc:
+            self.ck.add(path + ("image",), exc.message, exc.fix, code=exc.code)
+            return None
+        shown = found.relative_to(root.resolve()).as_posix()
+        return Figure(str(found), shown, fmt, size, here, alt, v["decorative"], caption, v["width"],
+                      tuple(v["audiences"]), v["id"], v["lang"] or "")
 
     def items(self, items, path):
         out = []
@@ -228,7 +336,7 @@ class _Builder:
             p = path + (i,)
             if isinstance(it, dict):
                 out.append(ListItem(self.inline(it["text"], p + ("text",)), self.place(p),
-                                    self.items(it["items"], p + ("items",)), tuple(it["audiences"]), it["lang"] or ""))
+                                    self.items(it.get("items"), p + ("items",)), tuple(it["audiences"]), it["lang"] or ""))
             elif it is not None:
                 out.append(ListItem(self.inline(it, p), self.place(p)))
         return tuple(out)
@@ -247,8 +355,23 @@ class _Builder:
                     self.ck.add(path + ("rows", r), f"expected {want} cells, got {len(row)}",
                                 "give every row the same number of cells (write \"\" for an empty one)", code="table-cells")
         self.table_header(v["kind"], header, path)
+        columns = len(header) if header else max(len(r) for r in rows) if rows else 0
+        shares = tuple(v["widths"] or ())
+        if shares and None not in shares:
+            self.table_widths(shares, columns, path + ("widths",))
         return Table(rows, here, header, self.inline(v["caption"], path + ("caption",)),
-                     tuple(v["audiences"]), v["id"], kind=v["kind"], lang=v["lang"] or "")
+                     tuple(v["audiences"]), v["id"], kind=v["kind"], lang=v["lang"] or "",
+                     widths=shares if None not in shares else (), row_height=v["row_height"], lines=v["lines"])
+
+    def table_widths(self, shares, columns, path):
+        """Column widths say how the text width is shared: one per column, the whole of it."""
+        written = ", ".join(f"{w * 100:g}%" for w in shares)
+        if len(shares) != columns:
+            self.ck.add(path, f"{len(shares)} widths for {columns} columns", f"give one width per column "
+                        f"({columns}), as fractions or percentages adding up to 100%", code="table-widths")
+        elif abs(sum(shares) - 1) > 0.005:
+            self.ck.add(path, f"the widths add up to {sum(shares) * 100:g}% ({written}), not 100%",
+                        "make the column widths add up to 100% (or 1)", code="table-widths")
 
     def table_header(self, kind, header, path):
         """A data table needs column headings and a grid has none: what a screen reader announces depends on it."""
@@ -285,15 +408,15 @@ def load_handout(path: Path, clinic: Clinic | None = None, display: str | None =
     if data is None:
         raise PublishError(ck.problems)
     try:
-        return _build_handout(doc, ck, data, clinic, layouts)
+        return _build_handout(doc, ck, data, clinic, layouts, Path(path).parent)
     except (KeyError, TypeError, AttributeError):
         if ck.problems:  # a required key missing deep down: the schema problems already say which
             raise PublishError(ck.problems) from None
         raise
 
 
-def _build_handout(doc, ck, data, clinic, layouts) -> Handout:
-    b = _Builder(doc, ck)
+def _build_handout(doc, ck, data, clinic, layouts, folder=None) -> Handout:
+    b = _Builder(doc, ck, folder)
     blocks = b.blocks(data.get("body"), ("body",))
     cta = b.callout(data.get("call_to_action"), ("call_to_action",))
     sources = tuple(_source(v, b.place(("sources", i))) for i, v in enumerate(data.get("sources") or []) if v)
@@ -358,10 +481,12 @@ def walk_blocks(blocks):
     """Every block and list item, depth first, in reading order."""
     for block in blocks:
         yield block
-        if isinstance(block, (Section, Callout, Group)):
+        if isinstance(block, (Section, Callout, Group, KeepTogether)):
             yield from walk_blocks(block.blocks)
         elif isinstance(block, BulletList):
             yield from _walk_items(block.items)
+        elif isinstance(block, Glossary):
+            yield from block.terms
 
 
 def _walk_items(items):
@@ -380,6 +505,10 @@ def block_texts(block):
         return [block.heading]
     if isinstance(block, Table):
         return [c for row in ((block.header or ()),) + block.rows for c in row] + [block.caption]
+    if isinstance(block, Term):
+        return [block.term, block.definition]
+    if isinstance(block, Figure):
+        return [block.caption]
     return []
 
 

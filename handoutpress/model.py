@@ -107,15 +107,74 @@ class BulletList:
 
 
 @dataclass(frozen=True)
+class Steps(BulletList):
+    """Numbered steps, done in order (1., 2., ...); nested items are bullets under their step."""
+
+
+@dataclass(frozen=True)
+class Checklist(BulletList):
+    """Items with a box to tick (a real check box in variants with fillable fields)."""
+
+
+@dataclass(frozen=True)
 class Table:
-    rows: tuple  # tuple of rows, each a tuple of Inline cells
+    rows: tuple  # tuple of rows, each a tuple of Inline cells; () is a blank cell to write in
     place: Place
     header: tuple | None = None  # a tuple of Inline cells, or None
-    caption: Inline = ()
+    caption: Inline = ()  # printed above the table
     audiences: tuple = ()
     id: str = ""
     kind: str = "table"  # "table": data under column headings; "grid": items set out in rows, read row by row
     lang: str = ""  # language of this block when not the handout's
+    widths: tuple = ()  # column widths as fractions of the text width (adding up to 1); (): equal
+    row_height: float | None = None  # minimum height of each body row in points: room to write
+    lines: bool = True  # ruled writing lines in blank cells of rows tall enough for more than one line
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture from the project (PNG, JPEG or SVG), checked when loaded."""
+
+    image: str  # absolute path of the file
+    source: str  # the path as written, for messages and web pages
+    format: str  # png | jpeg | svg
+    size: tuple  # intrinsic (width, height): pixels, or SVG user units
+    place: Place
+    alt: str = ""  # what the picture shows, for readers who cannot see it; "" only when decorative
+    decorative: bool = False  # drawn for looks only: an artifact, no alt text
+    caption: Inline = ()
+    width: float | None = None  # share of the text width; None: its own size, at most the text width
+    audiences: tuple = ()
+    id: str = ""
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class Term:
+    term: Inline
+    definition: Inline
+    place: Place
+    audiences: tuple = ()
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Terms and what they mean."""
+
+    terms: tuple  # Terms, in the order written
+    place: Place
+    audiences: tuple = ()
+    id: str = ""
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """What follows starts on a new page."""
+
+    place: Place
+    audiences: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +189,13 @@ class Callout:
 
 
 @dataclass(frozen=True)
+class KeyMessages(Callout):
+    """A highlighted box with a heading and a short list of the points to remember (blocks: one list)."""
+
+    tone: str = "key"
+
+
+@dataclass(frozen=True)
 class Section:
     heading: Inline
     blocks: tuple
@@ -137,6 +203,17 @@ class Section:
     audiences: tuple = ()
     id: str = ""
     lang: str = ""  # language of this block when not the handout's
+    keep_together: bool = False  # on one page when it fits on one
+
+
+@dataclass(frozen=True)
+class KeepTogether:
+    """Blocks printed on one page when they fit on one (else they run on as usual)."""
+
+    blocks: tuple
+    place: Place
+    audiences: tuple = ()
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,9 +224,11 @@ class Group:
     place: Place
     audiences: tuple = ()
     id: str = ""
+    keep_together: bool = False  # shown as a KeepTogether when resolved
 
 
-Block = Paragraph | BulletList | Table | Callout | Section | Group
+Block = (Paragraph | BulletList | Steps | Checklist | Table | Figure | Glossary | Callout | KeyMessages | Section
+         | Group | KeepTogether | PageBreak)
 
 
 # ---- sources, clinic, review, variants -----------------------------------------------------

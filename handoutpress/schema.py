@@ -57,8 +57,15 @@ class Text(Spec):
     hint: str = ""
     quoted: bool = False  # a number here is refused: "version: 2" and "version: 1.10" must be quoted
     max_length: int = 0  # characters; 0: any (names in file names must fit the file system's 255 bytes)
+    nullable: bool = False  # nothing written (a blank cell) reads as ""
 
     def check(self, value, path, ck):
+        if value is None and self.nullable:
+            return ""
+        if value is None:  # "- " or "key:" with nothing after it
+            ck.add(path, "nothing is written here", self.hint or "write a value, or remove the empty entry",
+                   "schema-empty")
+            return None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and not self.choices:
             written = getattr(ck.place, "written", {}).get(tuple(path))
             if written is not None or self.quoted:  # YAML read it as a number: 1.10 -> 1.1, 010 -> 8
@@ -84,7 +91,7 @@ class Text(Spec):
         return value
 
     def json(self):
-        out = {"type": "string"}
+        out = {"type": ["string", "null"] if self.nullable else "string"}
         if self.choices:
             out["enum"] = list(self.choices)
         if self.pattern:
@@ -177,6 +184,33 @@ class Length(Spec):
 
     def describe(self):
         return "length (pt, in, cm, mm)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Share(Spec):
+    """A part of a whole: a fraction such as 0.4 or a percentage such as "40%"; returned as a fraction."""
+
+    def check(self, value, path, ck):
+        if isinstance(value, str) and (m := re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%\s*", value)):
+            share = float(m.group(1)) / 100
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            share = float(value)
+        else:
+            ck.add(path, f"'{value}' is not a fraction or a percentage", 'write a fraction such as 0.4 or a '
+                   'percentage such as "40%"', "schema-type")
+            return None
+        if not 0 < share <= 1:
+            ck.add(path, f"{value} is not between 0 and 100%", "give each part a share above 0 and at most 1 (100%)",
+                   "schema-range")
+            return None
+        return share
+
+    def json(self):
+        return {"anyOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                          {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%\s*$"}]}
+
+    def describe(self):
+        return "fraction or percentage"
 
 
 @dataclass(frozen=True, kw_only=True)

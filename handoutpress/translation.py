@@ -14,7 +14,8 @@ from pathlib import Path
 from . import schema as s
 from .content import LANG, NAME
 from .errors import Problem, PublishError
-from .model import BulletList, Callout, Cite, Emph, Lang, Link, ListItem, Paragraph, Place, Section, Strong, Table, Text
+from .model import (BulletList, Callout, Cite, Emph, Figure, Glossary, KeepTogether, Lang, Link, ListItem, Paragraph,
+                    Place, Section, Strong, Table, Text, plain)
 from .text import MarkupError, parse_inline
 from .yamlio import format_path, load
 
@@ -143,6 +144,15 @@ class _Translator:
             return replace(block, heading=self.inline(block.heading, block.place), blocks=self.blocks(block.blocks))
         if isinstance(block, Callout):
             return replace(block, heading=self.inline(block.heading, block.place), blocks=self.blocks(block.blocks))
+        if isinstance(block, KeepTogether):
+            return replace(block, blocks=self.blocks(block.blocks))
+        if isinstance(block, Glossary):
+            return replace(block, terms=tuple(replace(t, term=self.pair(t.term, t.place)[0],
+                                                      definition=self.pair(t.definition, t.place)[0])
+                                              for t in block.terms))
+        if isinstance(block, Figure):  # alt text is text a reader gets: translated like the caption
+            alt = self.pair((Text(block.alt),), block.place)[0] if block.alt else ()
+            return replace(block, alt=plain(alt) if alt else "", caption=self.inline(block.caption, block.place))
         if isinstance(block, Table):
             rows = tuple(tuple(self.inline(c, block.place) for c in row) for row in block.rows)
             header = tuple(self.inline(c, block.place) for c in block.header) if block.header else None

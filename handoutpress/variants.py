@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .citations import number_sources
-from .model import BulletList, Callout, Group, Handout, ListItem, Resolved, Section, Variant
+from .model import BulletList, Callout, Glossary, Group, Handout, KeepTogether, ListItem, Resolved, Section, Variant
 
 
 def visible(block, audience: str) -> bool:
@@ -17,10 +17,12 @@ def filter_blocks(blocks, audience: str) -> tuple:
     for block in blocks:
         if not visible(block, audience):
             continue
-        if isinstance(block, Group):
+        if isinstance(block, Group) and not block.keep_together:
             out.extend(filter_blocks(block.blocks, audience))  # a group only chooses; it leaves no trace
             continue
-        if isinstance(block, (Section, Callout)):
+        if isinstance(block, Group):  # a group kept on one page leaves only that
+            block = KeepTogether(block.blocks, block.place, block.audiences, block.id)
+        if isinstance(block, (Section, Callout, KeepTogether)):
             inner = filter_blocks(block.blocks, audience)
             if not inner:
                 continue
@@ -30,6 +32,11 @@ def filter_blocks(blocks, audience: str) -> tuple:
             if not items:
                 continue
             block = replace(block, items=items)
+        elif isinstance(block, Glossary):
+            terms = tuple(t for t in block.terms if visible(t, audience))
+            if not terms:
+                continue
+            block = replace(block, terms=terms)
         out.append(block)
     return tuple(out)
 

@@ -30,7 +30,8 @@ def render(resolved: m.Resolved, theme, fonts: dict, clinic: m.Clinic) -> tuple[
     top, right, bottom, left = theme.margins
     width = w - left - right
     link_colour = theme.settings["links"]["colour"].hexval().replace("0x", "#")
-    ctx = b.Ctx(theme, fonts, resolved.numbers, width, link_colour, hgt - top - bottom)
+    ctx = b.Ctx(theme, fonts, resolved.numbers, width, link_colour, hgt - top - bottom, labels=lab,
+                fillable=v.appointment_fields)
 
     doc_node = StructNode("Document", lang=v.language)
     tagger = Tagger(doc_node)

@@ -74,6 +74,8 @@ def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
             entries["/Pg"] = page_objs[first_page]
         if node.alt:
             entries["/Alt"] = String(node.alt)
+        if node.actual:
+            entries["/ActualText"] = String(node.actual)
         if node.lang:
             entries["/Lang"] = String(node.lang)
         if node.attrs:
@@ -245,6 +247,8 @@ def _acroform(pdf, font_path):
 
 def _widget(pdf, ref: FieldRef, page, form):
     """A text field and its widget in one dictionary, printable, with an (empty) appearance as PDF/A asks."""
+    if ref.kind == "check":
+        return _check_box(pdf, ref, page, form)
     x0, y0, x1, y1 = ref.rect
     appearance = pikepdf.Stream(pdf, b"/Tx BMC EMC")
     appearance.Type, appearance.Subtype = Name.XObject, Name.Form
@@ -254,6 +258,29 @@ def _widget(pdf, ref: FieldRef, page, form):
         Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx, T=String(ref.name), TU=String(ref.tooltip),
         Rect=Array([x0, y0, x1, y1]), F=4, P=page, DA=String(f"/FieldFont {FIELD_SIZE} Tf 0 g"),
         MK=Dictionary(), AP=Dictionary(N=pdf.make_indirect(appearance))))
+    if "/Annots" not in page:
+        page.Annots = Array()
+    page.Annots.append(widget)
+    form.Fields.append(widget)
+    return widget
+
+
+def _check_box(pdf, ref: FieldRef, page, form):
+    """A check box field and its widget: off (empty: the page draws the box) and on (a tick), no font."""
+    x0, y0, x1, y1 = ref.rect
+    w, h = round(x1 - x0, 2), round(y1 - y0, 2)
+    tick = f"q 0 g 0 G {max(w / 9, 1.2):.2f} w 1 J 1 j {w * .2:.2f} {h * .5:.2f} m {w * .42:.2f} {h * .25:.2f} l " \
+           f"{w * .82:.2f} {h * .78:.2f} l S Q"
+    states = {}
+    for state, code in (("Yes", tick.encode()), ("Off", b"")):
+        stream = pikepdf.Stream(pdf, code)
+        stream.Type, stream.Subtype = Name.XObject, Name.Form
+        stream.BBox = Array([0, 0, w, h])
+        states[state] = pdf.make_indirect(stream)
+    widget = pdf.make_indirect(Dictionary(
+        Type=Name.Annot, Subtype=Name.Widget, FT=Name.Btn, T=String(ref.name), TU=String(ref.tooltip),
+        Rect=Array([x0, y0, x1, y1]), F=4, P=page, V=Name.Off, AS=Name.Off, MK=Dictionary(),
+        AP=Dictionary(N=Dictionary(Yes=states["Yes"], Off=states["Off"]))))
     if "/Annots" not in page:
         page.Annots = Array()
     page.Annots.append(widget)

@@ -17,6 +17,9 @@ class Box(Flowable):
         self.padding, self.background, self.border, self.border_width = padding, background, border, border_width
         self.continued = continued
         self._placed = []
+        for f in self.content:
+            if isinstance(f, RoomFor):
+                f.inert = True  # a box splits itself; a page break asked from inside it would land outside
 
     def _inner(self, aw):
         return aw - 2 * (self.padding + self.border_width)
@@ -324,3 +327,99 @@ class FieldsBlock(Flowable):
             x1, y1 = c.absolutePosition(w, y + self.row)
             tagger.field(form_node, name, tooltip, (x0, y0, x1, y1))
             y -= self.gap
+
+
+class RoomFor(Flowable):
+    """Starts a new page unless the lead (a heading, a caption, a "such as:" line) and the first two
+    rows or items of what follows fit here: they stay together, the rest may run on to the next page
+    (keepWithNext would move the whole table or list)."""
+
+    UNITS = 2
+    inert = False
+    _ZEROSIZE = _SPACETRANSFER = True  # the frame collapses spaces across the guard as if it were not there
+
+    def __init__(self, lead, following):
+        super().__init__()
+        self.lead, self.following = list(lead), following
+        self.width = self.height = 0
+
+    def needed(self, aw) -> float:
+        h, prev = 0.0, None
+        for f in self.lead:
+            h += (max(prev.getSpaceAfter(), f.getSpaceBefore()) if prev else 0) + f.wrap(aw, 1e9)[1]
+            prev = f
+        units = self.UNITS
+        for f in self.following:
+            if isinstance(f, RoomFor):
+                continue
+            if units <= 0 or not getattr(f, "_unit", False):
+                break
+            gap = max(prev.getSpaceAfter(), f.getSpaceBefore()) if prev else 0
+            f.wrap(aw, 1e9)
+            if hasattr(f, "_rowHeights"):  # a table: its header and first rows
+                first = f.repeatRows if isinstance(f.repeatRows, int) else len(f.repeatRows)
+                return h + gap + sum(f._rowHeights[:first + units])
+            h += gap + f.height
+            prev, units = f, units - 1
+        return h
+
+    def wrap(self, aw, ah):
+        frame = self._doctemplateAttr("frame")
+        if not self.inert and frame is not None and not getattr(frame, "_atTop", 1) and ah < self.needed(aw):
+            from reportlab.platypus.doctemplate import FrameBreak
+
+            frame.add_generated_content(FrameBreak)
+        return 0, 0
+
+    def split(self, aw, ah):
+        return []
+
+    def draw(self):
+        pass
+
+
+class Picture(Flowable):
+    """A figure's picture, centred: PNG and JPEG as images, SVG as vector drawing; inside its Figure
+    element (with /BBox) or, when decorative (node None), an artifact."""
+
+    def __init__(self, path, fmt, width, height, node, font_name, space=(0, 0)):
+        super().__init__()
+        self.path, self.fmt, self.node, self.font_name = path, fmt, node, font_name
+        self.pic_w, self.pic_h = width, height
+        self.spaceBefore, self.spaceAfter = space
+
+    def wrap(self, aw, ah):
+        if self.pic_w > aw:  # narrower in a box than on the page
+            self.pic_h, self.pic_w = self.pic_h * aw / self.pic_w, aw
+        self.width, self.height = aw, self.pic_h
+        return self.width, self.height
+
+    def draw(self):
+        c, tagger = self.canv, self.canv.tagger
+        x = (self.width - self.pic_w) / 2
+        if self.node is None:
+            tagger.begin_artifact()
+        else:
+            x0, y0 = c.absolutePosition(x, 0)
+            x1, y1 = c.absolutePosition(x + self.pic_w, self.pic_h)
+            self.node.attrs["BBox"] = [round(v, 2) for v in (x0, y0, x1, y1)]
+            tagger.begin(self.node)
+        if self.fmt == "svg":
+            self._draw_svg(c, x)
+        else:
+            c.drawImage(self.path, x, 0, self.pic_w, self.pic_h, mask="auto")
+        tagger.end_artifact() if self.node is None else tagger.end()
+
+    def _draw_svg(self, c, x):
+        from reportlab.graphics import renderPDF
+        from reportlab.graphics.shapes import Drawing, Group
+        from svglib.svglib import svg2rlg
+
+        svg = svg2rlg(self.path)
+        scale = self.pic_w / svg.width
+        art = Group(*svg.contents)
+        art.transform = (scale, 0, 0, scale, 0, 0)
+        drawing = Drawing(self.pic_w, self.pic_h)
+        drawing.add(art)
+        drawing.initialFontName = self.font_name  # the renderer's default state: an embedded font, not Helvetica
+        renderPDF.draw(drawing, c, x, 0)

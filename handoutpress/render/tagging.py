@@ -31,6 +31,7 @@ class StructNode:
     lang: str = ""
     attrs: dict = field(default_factory=dict)  # e.g. {"Scope": "Column"} or {"BBox": [...]}
     title: str = ""
+    actual: str = ""  # /ActualText: what a drawing (a checklist's empty box) reads as
 
     def add(self, role, **kw) -> "StructNode":
         node = StructNode(role, **kw)
@@ -64,6 +65,7 @@ class FieldRef:
     name: str
     tooltip: str
     rect: tuple
+    kind: str = "text"  # text | check
 
 
 class Tagger:
@@ -134,9 +136,9 @@ class Tagger:
         self.canvas._code.append("EMC")
         self.artifacts -= 1
 
-    def field(self, node: StructNode, name: str, tooltip: str, rect):
-        """A fillable text field finish.py adds at rect on the current page, tagged by node."""
-        ref = FieldRef(self.page(), name, tooltip, tuple(round(v, 2) for v in rect))
+    def field(self, node: StructNode, name: str, tooltip: str, rect, kind: str = "text"):
+        """A fillable field (text or check box) finish.py adds at rect on the current page, tagged by node."""
+        ref = FieldRef(self.page(), name, tooltip, tuple(round(v, 2) for v in rect), kind)
         self.fields.append(ref)
         node.kids.append(ref)
 
@@ -413,9 +415,12 @@ class Tagged(Flowable):
             canvas.addOutlineEntry(title, key, level, closed=False)
         if self.label:
             lbl_node, draw = self.label
-            tagger.begin(lbl_node)
-            draw(canvas, x, y + self.height)
-            tagger.end()
+            if lbl_node is None:  # the label tags itself (a check box field)
+                draw(canvas, x, y + self.height)
+            else:
+                tagger.begin(lbl_node)
+                draw(canvas, x, y + self.height)
+                tagger.end()
         tagger.begin(self.node)
         self.inner.drawOn(canvas, x, y, _sW)
         tagger.end()
