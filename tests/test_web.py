@@ -251,11 +251,13 @@ def test_patient_page_reads_every_piece_of_the_article_in_order(browser, out_dir
 OUTLINE_JS = """() => {
   const own = (el) => { const c = el.cloneNode(true); c.querySelectorAll('ul, ol, a.back').forEach(x => x.remove());
                         return c.textContent; };
-  return Array.from(document.querySelectorAll('h1, main h2, main h3, main h4, main h5, main h6, main li, main td, main th'))
-    .map(el => [/^H/.test(el.tagName) ? 'heading' : 'item', own(el)]);
+  const kind = {CAPTION: 'caption', FIGCAPTION: 'caption', P: 'caption', DT: 'term'};
+  return Array.from(document.querySelectorAll('h1, main h2, main h3, main h4, main h5, main h6, main li, main td, '
+                                              + 'main th, main dd, main dt, main caption, main figcaption, main p.caption'))
+    .map(el => [/^H/.test(el.tagName) ? 'heading' : kind[el.tagName] || 'item', own(el)]);
 }"""
 PDF_KINDS = {"H1": "heading", "H2": "heading", "H3": "heading", "H4": "heading", "H5": "heading", "H6": "heading",
-             "LBody": "item", "TD": "item", "TH": "item"}
+             "LBody": "item", "TD": "item", "TH": "item", "Caption": "caption", "Lbl": "term"}
 
 
 def _struct_rows(path: Path) -> list[tuple[int, str, str]]:
@@ -267,9 +269,11 @@ def _struct_rows(path: Path) -> list[tuple[int, str, str]]:
     for line in out.splitlines():
         body = line.lstrip(" ")
         depth = (len(line) - len(body)) // 2
-        if not body or body.startswith("/") or re.fullmatch(r"Object \d+ \d+", body) or body == "(No content)":
+        if body.startswith("/ListNumbering") and rows and rows[-1][1] == "L":
+            rows[-1] = (*rows[-1][:2], body.split()[-1])  # a list's kind of labels, for its Lbl (below)
+        elif not body or body.startswith("/") or re.fullmatch(r"Object \d+ \d+", body) or body == "(No content)":
             continue
-        if body.startswith('"') and body.endswith('"') and len(body) >= 2:
+        elif body.startswith('"') and body.endswith('"') and len(body) >= 2:
             rows.append((depth, "#text", body[1:-1]))
         else:
             rows.append((depth, re.match(r"[^\s:]+", body).group(0), ""))
@@ -280,9 +284,16 @@ def _pdf_outline(path: Path) -> list[tuple[str, str]]:
     """Headings, list items and cells of the PDF's structure tree, each with the text of its own subtree
     in reading order (links and spans inside it included, nested lists and labels not)."""
     rows, out = _struct_rows(path), []
-    for i, (depth, role, _) in enumerate(rows):
+    lists = []  # the ListNumbering of the lists around the current row
+    for i, (depth, role, attr) in enumerate(rows):
+        while lists and lists[-1][0] >= depth:
+            lists.pop()
+        if role == "L":
+            lists.append((depth, attr))
         if role not in PDF_KINDS:
             continue
+        if role == "Lbl" and not (lists and lists[-1][1] == "/None"):
+            continue  # a bullet or a number is no term: only an unnumbered list's labels (a glossary's) are
         text, skip = [], None
         for d, r, t in rows[i + 1:]:
             if d <= depth:
@@ -292,6 +303,8 @@ def _pdf_outline(path: Path) -> list[tuple[str, str]]:
             skip = d if r in ("L", "Lbl") else None
             if skip is None and r == "#text":
                 text.append(t)
+        if role == "Lbl" and not "".join(text).strip():
+            continue  # a checklist's box: no words of its own
         out.append((PDF_KINDS[role], normalise("".join(text))))
     return out
 

@@ -40,6 +40,7 @@ def stylesheet(theme, assets: str) -> str:
                              f'format("truetype");font-weight:{weight};font-style:{style};font-display:swap}}')
     family = lambda name: f'"hp-{st[name].family}",system-ui,sans-serif'  # noqa: E731
     call, emer, tab = st["callout"].extra, st["emergency"].extra, st["table"].extra
+    gap = f'{max(st["table"].leading * 1.5, 16.0) / st["table"].size:.3g}em'  # writing lines as the PDF rules them
     # h1 at most 10vw: the title's longest word fits a phone's width instead of breaking inside
     return "\n".join(faces) + f"""
 :root{{--ink:{col("body")};--accent:{accent};--link:{links};--band:{hexcolour(band["background"])};--band-ink:{hexcolour(band["foreground"])};--mist:{hexcolour(call["background"])};--muted:{col("footer")}}}
@@ -84,6 +85,19 @@ caption{{text-align:left;font-weight:700;padding-bottom:.3em}}
 .grid{{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,11em),1fr));gap:0;list-style:none;padding:0;margin:.6em 0 1em;border-top:1px solid {hexcolour(tab["grid"])};border-left:1px solid {hexcolour(tab["grid"])}}}
 .grid li{{margin:0;padding:.35em .5em;border-right:1px solid {hexcolour(tab["grid"])};border-bottom:1px solid {hexcolour(tab["grid"])}}}
 .grid li:nth-child(even){{background:{hexcolour(tab["stripe"])}}}
+.write-in td{{height:var(--row)}}
+.write-in.lines td:empty{{background-image:repeating-linear-gradient(to bottom,transparent 0 calc({gap} - 1px),{hexcolour(tab["grid"])} calc({gap} - 1px) {gap});print-color-adjust:exact;-webkit-print-color-adjust:exact}}
+.steps>li::marker{{font-weight:700;color:var(--ink)}}
+.checklist{{list-style:none;padding-left:0}}
+.checklist li{{display:flex;gap:.5em;align-items:flex-start}}
+.checklist input{{flex:none;width:1.2em;height:1.2em;margin:.2em 0 0;accent-color:var(--accent)}}
+figure,.figure{{margin:1em 0;text-align:center}}
+figure img,.figure img{{max-width:100%;height:auto}}
+figcaption,.figure-note{{font-style:italic;font-size:{em("table")};margin:.3em 0 0}}
+.glossary{{margin:0 0 .8em}}
+.glossary dt{{font-weight:700}}
+.glossary dd{{margin:0 0 .6em 1.4em}}
+.box.key{{border:{max(2.0, call["border_width"] * 2):g}px solid {col("heading2")}}}
 .cite{{white-space:nowrap}}
 .sources{{font-size:{em("sources")}}}
 .back{{margin-left:.3em;white-space:nowrap}}
@@ -101,7 +115,10 @@ body{{color:#000}}
 .mark{{color:#000}}
 .wrap{{max-width:none;padding:0}}
 h1,h2,h3,h4,h5,h6{{break-after:avoid}}
-.box,table,.grid,li{{break-inside:avoid}}
+.box,table,.grid,li,figure,.figure,.keep{{break-inside:avoid}}
+.page-break{{break-before:page}}
+th{{background:#fff;color:#000;border-bottom:2px solid #000}}
+.glossary dt{{break-after:avoid}}
 main a[href^="https:"]::after{{content:" (" attr(href) ")";font-size:.85em}}
 a{{color:#000}}
 }}
