@@ -137,7 +137,7 @@ def test_each_block_has_its_own_html(built):
 
 def test_a_write_in_table_keeps_its_widths_blank_cells_and_room_to_write(built):
     main = _main(_page(built))
-    table = re.search(r'<table class="write-in lines">.*?</table>', main).group(0)
+    table = re.search(r'<table class="write-in lines sized">.*?</table>', main).group(0)
     assert "<caption>Your taper schedule</caption>" in table
     assert '<colgroup><col style="width:20%"><col style="width:30%"><col style="width:50%"></colgroup>' in table
     assert '<tbody style="--row:43.2pt"><tr><td>1</td><td></td><td></td></tr><tr><td>2</td><td></td><td></td></tr>' \
@@ -245,3 +245,32 @@ def test_print_breaks_before_the_page_break_and_keeps_blocks_together(browser, b
         assert page.evaluate(f"({style})('figure').breakInside") == "avoid"
     finally:
         context.close()
+
+
+def test_robustness_payloads_render_as_text_in_every_new_block(tmp_path):
+    """The robustness suite's odd values as the text, terms, cells, captions and alt text of the new blocks."""
+    from handoutpress import model as m
+    from handoutpress.layout import load_theme
+    from handoutpress.render.html import PageLinks, render_page
+    from test_robustness import EXOTIC
+    from test_web import EVIL, ROOT, _resolved
+
+    theme = load_theme(ROOT, "maple-mountain")
+    png = tmp_path / "p.png"
+    png.write_bytes(base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="))
+    place = m.Place("h.yaml", 1, 1, "")
+    for odd in EXOTIC + [EVIL]:
+        t = (m.Text(odd),)
+        items = (m.ListItem(t, place, (m.ListItem(t, place),)),)
+        blocks = (m.KeyMessages((m.BulletList(items, place),), place, heading=t),
+                  m.Steps(items, place), m.Checklist((m.ListItem(t, place),), place),
+                  m.Table(((t, ()),), place, header=(t, t), caption=t, widths=(0.5, 0.5), row_height=40.0),
+                  m.Figure(str(png), "p.png", "png", (1, 1), place, alt=odd or "x", caption=t),
+                  m.Glossary((m.Term(t, t, place),), place), m.PageBreak(place),
+                  m.KeepTogether((m.Paragraph(t, place),), place))
+        html = render_page(_resolved(blocks, title=odd or "x"), theme, _resolved().handout.clinic,
+                           PageLinks(pdf="a.pdf")).decode()
+        assert "<script" not in html.lower().replace("&lt;script", "")
+        if odd == EVIL:
+            literal = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quoted&quot; {{ 7*7 }} {% if x %}"
+            assert html.count(literal) >= 12  # heading, items, steps, check item, cells, caption, alt, term

@@ -123,8 +123,10 @@ def checklist(block: m.Checklist, ctx, level):
 def table(block: m.Table, ctx, level):
     if block.kind == "grid" or not block.header:
         return grid(block, ctx)
-    write_in = (' class="write-in lines"' if block.lines else ' class="write-in"') if block.row_height else ""
-    out = [f"<table{write_in}{_lang(block)}>"]
+    # sized by content where the author set widths or room to write: a narrow column keeps its heading's words
+    classes = " ".join(name for name, on in (("write-in", block.row_height), ("lines", block.row_height and block.lines),
+                                             ("sized", block.widths)) if on)
+    out = [f'<table class="{classes}"{_lang(block)}>' if classes else f"<table{_lang(block)}>"]
     if block.caption:
         out.append(f"<caption>{inline(block.caption, ctx)}</caption>")
     if block.widths:  # the author's shares of the width, as the PDF's columns

@@ -85,12 +85,15 @@ caption{{text-align:left;font-weight:700;padding-bottom:.3em}}
 .grid{{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,11em),1fr));gap:0;list-style:none;padding:0;margin:.6em 0 1em;border-top:1px solid {hexcolour(tab["grid"])};border-left:1px solid {hexcolour(tab["grid"])}}}
 .grid li{{margin:0;padding:.35em .5em;border-right:1px solid {hexcolour(tab["grid"])};border-bottom:1px solid {hexcolour(tab["grid"])}}}
 .grid li:nth-child(even){{background:{hexcolour(tab["stripe"])}}}
+.write-in,.sized{{table-layout:auto}}
+.write-in th,.sized th{{overflow-wrap:normal}}
+.write-in td,.sized td{{overflow-wrap:anywhere}}
 .write-in td{{height:var(--row)}}
-.write-in.lines td:empty{{background-image:repeating-linear-gradient(to bottom,transparent 0 calc({gap} - 1px),{hexcolour(tab["grid"])} calc({gap} - 1px) {gap});print-color-adjust:exact;-webkit-print-color-adjust:exact}}
+.write-in.lines td:empty{{background-image:repeating-linear-gradient(to top,transparent 0 calc({gap} - 1px),{hexcolour(tab["grid"])} calc({gap} - 1px) {gap});background-size:calc(100% - .9em) 100%;background-position:center;background-repeat:no-repeat;print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 .steps>li::marker{{font-weight:700;color:var(--ink)}}
 .checklist{{list-style:none;padding-left:0}}
 .checklist li{{display:flex;gap:.5em;align-items:flex-start}}
-.checklist input{{flex:none;width:1.2em;height:1.2em;margin:.2em 0 0;accent-color:var(--accent)}}
+.checklist input{{flex:none;font:inherit;width:1em;height:1em;margin:.25em 0 0;accent-color:var(--accent)}}
 figure,.figure{{margin:1em 0;text-align:center}}
 figure img,.figure img{{max-width:100%;height:auto}}
 figcaption,.figure-note{{font-style:italic;font-size:{em("table")};margin:.3em 0 0}}
