@@ -117,10 +117,10 @@ variants:
 
 
 def copy_project(dest: Path, cli: bool = True) -> Path:
-    """handouts/, layouts/, fonts/ (and publish.py, whose ROOT is its own folder) copied into dest,
-    plus the test handout handouts/visit.yaml."""
+    """handouts/, layouts/, fonts/, images/ (and publish.py, whose ROOT is its own folder) copied
+    into dest, plus the test handout handouts/visit.yaml."""
     dest.mkdir(parents=True, exist_ok=True)
-    for sub in ("handouts", "layouts", "fonts"):
+    for sub in ("handouts", "layouts", "fonts", "images"):  # images/: the handouts' figures
         shutil.copytree(ROOT / sub, dest / sub)
     if cli:
         shutil.copy2(ROOT / "publish.py", dest / "publish.py")

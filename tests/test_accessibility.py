@@ -380,10 +380,11 @@ def _list_numbering(manifest_pdf) -> list[str]:
 
 
 def test_lists_say_how_their_items_are_labelled(manifest_pdf):
-    """The sources list is numbered (/Decimal); bulleted lists show discs; the symptom grid has no labels."""
+    """The sources list is numbered (/Decimal), as are steps; bulleted lists show discs; the symptom
+    grid, checklists and glossaries have no labels."""
     numbering = _list_numbering(manifest_pdf)
     assert numbering[-1] == "/Decimal"
-    assert "/Disc" in numbering[:-1] and set(numbering[:-1]) <= {"/Disc", "/None"}, numbering
+    assert "/Disc" in numbering[:-1] and set(numbering[:-1]) <= {"/Disc", "/Decimal", "/None"}, numbering
 
 
 def test_the_title_is_the_first_bookmark(manifest_entry, manifest_pdf):

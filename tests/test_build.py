@@ -217,7 +217,7 @@ def test_unknown_handout_name_is_a_usage_error_with_the_known_names(cli_root):
     result = run_cli(cli_root, "build", "nosuch")
     assert result.returncode == 2
     assert "publish.py build: nosuch: no such handout; known handouts (file names in handouts/ without .yaml): " \
-           "benzodiazepines" in result.stderr
+           "benzodiazepine-taper-worksheet, benzodiazepines, safe-storage-and-disposal" in result.stderr
     assert "Traceback" not in result.stderr
     assert "wrote " not in result.stdout
     assert not list(cli_root.glob("out/**/*.pdf"))

@@ -206,7 +206,8 @@ def test_an_unknown_handout_is_a_usage_error_with_a_did_you_mean_everywhere(cli_
     result = run_cli(cli_project, *args, timeout=60)
     assert result.returncode == 2, result.stderr
     assert (f"publish.py {command[0]}: benzodiazepine: no such handout; did you mean 'benzodiazepines'? "
-            "known handouts (file names in handouts/ without .yaml): benzodiazepines, visit") in result.stderr
+            "known handouts (file names in handouts/ without .yaml): benzodiazepine-taper-worksheet, benzodiazepines, "
+            "safe-storage-and-disposal, visit") in result.stderr
     assert "Traceback" not in result.stderr and not (cli_project / "out").exists()
 
 

@@ -74,6 +74,10 @@ def test_a_folder_dependency_covers_every_file_in_it():
         "benzodiazepines", "visit", "sleep"}
 
 
+# every shipped handout has patient and large-print variants, and so does the test handout
+SHIPPED_AND_VISIT = {"benzodiazepines", "benzodiazepine-taper-worksheet", "safe-storage-and-disposal", "visit"}
+
+
 def test_dependencies_follow_the_extends_chain_logo_fonts_and_translations(tmp_path):
     root = copy_project(tmp_path / "p", cli=False)
     deps = w.index(root)
@@ -83,11 +87,11 @@ def test_dependencies_follow_the_extends_chain_logo_fonts_and_translations(tmp_p
             "fonts/AtkinsonHyperlegible-Regular.ttf", "fonts/AtkinsonHyperlegible-Bold.ttf"} <= benzo
     assert not any(d.endswith("/") for d in benzo)
     # the large-print layout extends maple-mountain, so editing the parent reaches both variants' handouts
-    assert w.affected({LAYOUT}, deps) == {"benzodiazepines", "visit"}
+    assert w.affected({LAYOUT}, deps) == SHIPPED_AND_VISIT
     # a handout using only the parent layout is not rebuilt for the child
     (root / "handouts" / "sleep.yaml").write_text(MINI, "utf-8")
     deps = w.index(root)
-    assert w.affected({"layouts/maple-mountain-large-print.yaml"}, deps) == {"benzodiazepines", "visit"}
+    assert w.affected({"layouts/maple-mountain-large-print.yaml"}, deps) == SHIPPED_AND_VISIT
     assert "sleep" in w.affected({LAYOUT}, deps)
     # a broken layout: its users depend on everything until it can be read again
     (root / LAYOUT).write_text("palette: [unclosed\n", "utf-8")

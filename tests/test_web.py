@@ -82,7 +82,7 @@ def test_same_input_gives_the_same_page_bytes(tmp_path, out_dir, manifest):
 
     again = tmp_path / "again"
     build(ROOT, ["benzodiazepines"], ["patient"], out_dir=again)
-    entry = next(e for e in manifest["outputs"] if e["variant"] == "patient")
+    entry = next(e for e in manifest["outputs"] if (e["handout"], e["variant"]) == ("benzodiazepines", "patient"))
     page = entry["web_page"]["path"]
     assert (again / page).read_bytes() == (out_dir / page).read_bytes()
 
@@ -235,7 +235,7 @@ def _main_text(page) -> str:
 
 
 def test_patient_page_reads_every_piece_of_the_article_in_order(browser, out_dir, manifest, article):
-    entry = next(e for e in manifest["outputs"] if e["variant"] == "patient")
+    entry = next(e for e in manifest["outputs"] if (e["handout"], e["variant"]) == ("benzodiazepines", "patient"))
     context, page, _ = _open(browser, out_dir / entry["web_page"]["path"], 1280)
     try:
         text = _main_text(page)
