@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from .content import block_texts, walk_blocks
-from .model import BulletList, Callout, Group, ListItem, Paragraph, Section, Strong, Table, plain
+from .model import (BulletList, Callout, Checklist, Figure, Group, KeyMessages, ListItem, Paragraph, Section, Strong,
+                    Table, plain)
 
 PASS = 70  # PEMAT's own line: understandable / actionable at 70 % or more
 VERY_SHORT_PARAGRAPHS = 2  # PEMAT: "very short" material (two paragraphs or fewer): items 8, 9, 11 N/A
@@ -189,7 +190,8 @@ class Material:
     very_short: bool  # PEMAT: two paragraphs or fewer (and, here, no headings)
     first: object  # the variant's place: where a finding about the whole material is reported
     chunks: list  # (words, place) per heading or box
-    tool: bool  # fillable fields for the reader or staff
+    tool: bool  # fillable fields, a checklist or a table with cells to fill in
+    figures: list = ()  # pictures that say something (decorative ones are not visual aids)
 
 
 def material(resolved, language: str, split) -> Material:
@@ -204,7 +206,10 @@ def material(resolved, language: str, split) -> Material:
         texts=[(b.place, plain(t)) for b in blocks for t in block_texts(b)],
         very_short=paragraphs <= VERY_SHORT_PARAGRAPHS and not sections,
         first=variant.place if variant else None, chunks=_chunks(resolved.blocks),
-        tool=bool(variant is not None and variant.appointment_fields))
+        tool=bool(variant is not None and variant.appointment_fields) or any(
+            isinstance(b, Checklist) or (isinstance(b, Table) and any(not plain(c).strip() for r in b.rows for c in r))
+            for b in blocks),
+        figures=[b for b in blocks if isinstance(b, Figure) and not b.decorative])
 
 
 def assess(resolved, language: str, word_uses=(), terms=(), split=None) -> Pemat:
@@ -291,26 +296,28 @@ def sections_items(m: Material) -> list[Item]:
                         generic[0].place))
     else:
         out.append(Item(9, "agree"))
-    summary = [b for b in m.sections + m.boxes if m.lang["summary"].search(plain(b.heading))]
+    summary = [b for b in m.sections + m.boxes
+               if isinstance(b, KeyMessages) or m.lang["summary"].search(plain(b.heading))]
     out.append(Item(11, "agree") if summary else
                Item(11, "disagree", "no section or box headed as a summary (e.g. \"Key points\")", m.first))
     return out
 
 
 def visual_items(m: Material) -> list[Item]:
-    """15-19: the content model's visual aids are tables (it has no pictures)."""
-    tables = m.tables
-    if not tables:
+    """15-19: the visual aids are tables and pictures (figures that are not decorative)."""
+    tables, figures = m.tables, list(m.figures)
+    if not tables and not figures:
         return [Item(15, "disagree", "no table or picture (a reviewer may mark this N/A if none would help)", m.first),
                 Item(16, "n/a", "no visual aids"), Item(17, "n/a", "no visual aids"),
                 Item(18, "n/a", "no illustrations or photographs"), Item(19, "n/a", "no tables")]
-    uncaptioned = [t for t in tables if not plain(t.caption).strip()]
+    uncaptioned = [b for b in tables + figures if not plain(b.caption).strip()]
     bad = [t for t in tables if not t.header or any(len(plain(c).split()) > MAX_HEADER_WORDS for c in t.header)]
     return [Item(15, "agree"), Item(16, "reviewer"),
-            Item(17, "disagree", "a table without a caption", uncaptioned[0].place) if uncaptioned else
+            Item(17, "disagree", "a table or picture without a caption", uncaptioned[0].place) if uncaptioned else
             Item(17, "agree"),
-            Item(18, "n/a", "no illustrations or photographs"),
-            Item(19, "disagree", "a table without short column headings", bad[0].place) if bad else Item(19, "agree")]
+            Item(18, "reviewer") if figures else Item(18, "n/a", "no illustrations or photographs"),
+            (Item(19, "disagree", "a table without short column headings", bad[0].place) if bad else Item(19, "agree"))
+            if tables else Item(19, "n/a", "no tables")]
 
 
 def action_items(m: Material) -> list[Item]:
