@@ -503,9 +503,13 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
         return Report(problems=[Problem(_shown(out_dir, root), None, None, "",
                                         f"another build is writing to this folder ({busy.holder})",
                                         "wait for it to finish (or stop it), then build again", code="build-running")])
+    from . import logo
+
+    logo.CACHE_DIR = root.resolve() / ".cache"  # converted logo marks, kept for the next build (workers fork)
     try:
         return _build(root, names, variants, out_dir, progress, jobs, force)
     finally:
+        logo.CACHE_DIR = None
         output.unlock(held)
 
 

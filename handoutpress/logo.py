@@ -6,16 +6,18 @@ import math
 from contextlib import contextmanager
 from pathlib import Path
 
-from lxml import etree
 from reportlab.graphics.shapes import Drawing, Group, Image, String
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.colors import Color
 from reportlab.lib.validators import isColorOrNone
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from svglib.svglib import svg2rlg
 
 from .errors import problem
+
+# Where converted marks are kept between processes (.cache/logos in the project, set by the build; None: not kept):
+# a mark whose bytes were checked and converted before is read back without lxml and svglib (~35 ms cold).
+CACHE_DIR: Path | None = None
 
 MAX_BYTES = 1_000_000  # a logo mark is a few KB; anything this large is a mistake or an attack
 
@@ -79,6 +81,8 @@ def _check_svg(path: Path) -> None:
     if len(data) > MAX_BYTES:
         raise problem(path, None, None, "", f"the logo mark is {len(data):,} bytes, too large",
                       FIX)
+    from lxml import etree
+
     # Entities and network access stay off: an SVG is data, not a program.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     try:
@@ -106,6 +110,8 @@ def _check_svg(path: Path) -> None:
 
 def _check_expansion(root, path: Path) -> None:
     """Refuse a mark whose <use> references expand to over MAX_ELEMENTS elements (or refer in a circle)."""
+    from lxml import etree
+
     ids = {node.get("id"): node for node in root.iter(etree.Element) if node.get("id")}
     sizes: dict = {}  # element -> its element count with every <use> expanded
 
@@ -193,10 +199,38 @@ def _embedded_font() -> str | None:
     return None
 
 
-def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None = None) -> Drawing:
-    """Load the SVG mark at path, painted in colour and scaled to width points wide."""
-    path = Path(path)
+def _cache_file(path: Path) -> Path | None:
+    """The cache file of the mark at path: named by the hash of its bytes and of the converting
+    libraries' versions (so a new svglib converts again); None when there is no cache or no file."""
+    import hashlib
+    import stat as stat_
+
+    from .build import libraries
+
+    try:
+        info = path.stat()
+        if CACHE_DIR is None or not stat_.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    digest = hashlib.sha256(b"logo 1\0" + libraries().encode() + b"\0" + data).hexdigest()
+    return Path(CACHE_DIR) / "logos" / f"{digest}.pickle"
+
+
+def _converted(path: Path) -> Drawing:
+    """svglib's drawing of the checked SVG at path, read back from the cache when it was converted before."""
+    import pickle
+
+    cached = _cache_file(path)
+    if cached is not None and cached.is_file():
+        try:
+            return pickle.loads(cached.read_bytes())  # written by this function only, after the checks
+        except Exception:  # noqa: BLE001 - a damaged cache file: convert again
+            pass
     _check_svg(path)
+    from svglib.svglib import svg2rlg
+
     with _svglib_complaints() as complaints:
         try:
             svg = svg2rlg(str(path))
@@ -206,6 +240,20 @@ def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None 
         reason = complaints[0] if complaints else "unreadable"
         raise problem(path, None, None, "", f"the logo mark cannot be drawn as written ({reason})",
                       FIX)
+    if cached is not None:
+        from .output import write_atomic
+
+        try:
+            write_atomic(cached, pickle.dumps(svg, protocol=4))
+        except OSError:  # a read-only out/: the next build converts again
+            pass
+    return svg
+
+
+def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None = None) -> Drawing:
+    """Load the SVG mark at path, painted in colour and scaled to width points wide."""
+    path = Path(path)
+    svg = _converted(path)
     if not svg.width or not svg.height:
         raise problem(path, None, None, "", "the logo mark has no size",
                       'give the <svg> element a viewBox, e.g. viewBox="0 0 100 100"')
