@@ -241,13 +241,23 @@ def _converted(path: Path) -> Drawing:
         raise problem(path, None, None, "", f"the logo mark cannot be drawn as written ({reason})",
                       FIX)
     if cached is not None:
-        from .output import write_atomic
-
-        try:
-            write_atomic(cached, pickle.dumps(svg, protocol=4))
-        except OSError:  # a read-only out/: the next build converts again
-            pass
+        _keep(cached, pickle.dumps(svg, protocol=4))
     return svg
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all (a temp file renamed); a read-only project just goes without."""
+    import os
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None = None) -> Drawing:
