@@ -46,7 +46,7 @@ def png(width: int, height: int, rgb: bytes, stride: int | None = None) -> bytes
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(b"IEND", b""))  # 9: 5x the time, 3% smaller
 
 
 def thumbnail(pdf: Path | bytes, width: int = THUMB_PIXELS) -> bytes:
