@@ -326,7 +326,13 @@ def main(argv=None) -> int:
                    help="only this variant (e.g. patient); may be repeated")
     w.add_argument("--out", metavar="DIR", type=Path, default=ROOT / "out", help="output folder (default: out/)")
     w.add_argument("--interval", metavar="S", type=float, default=0.3,
-                   help="seconds between looks at the files (default: 0.3)")
+                   help="seconds between looks at the files when polling (default: 0.3)")
+    w.add_argument("--poll", action="store_true",
+                   help="look at the files every --interval seconds instead of using file-system events")
+    w.add_argument("--serve", action="store_true",
+                   help="also serve a live preview page (pages, PDF, web page) on 127.0.0.1 that refreshes "
+                        "itself after each rebuild")
+    w.add_argument("--port", metavar="N", type=int, default=8000, help="port of --serve (default: 8000; 0: any free)")
     w.set_defaults(usage_parser=w)
     args = parser.parse_args(argv)
     if args.command is None:
@@ -403,7 +409,10 @@ def main(argv=None) -> int:
 
         if not args.interval > 0:
             parser.error("--interval must be more than 0 seconds")
-        return watch(ROOT, args.handouts, args.out, args.interval, args.variant)
+        if not 0 <= args.port <= 65535:
+            parser.error("--port must be between 0 and 65535")
+        return watch(ROOT, args.handouts, args.out, args.interval, args.variant, poll=args.poll,
+                     serve_port=args.port if args.serve else None)
     from handoutpress.build import build
 
     status = _StatusLine(sys.stderr) if sys.stderr.isatty() and not os.environ.get("CI") else None

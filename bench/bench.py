@@ -2,8 +2,11 @@
 """Benchmarks, measured as ratios against a baseline run in the same process.
 
   python bench/bench.py                     print the whole table
-  python bench/bench.py tagging check       only these parts (tagging, check, bare, catalog, search)
+  python bench/bench.py tagging check       only these parts (tagging, check, bare, catalog, search, article, watch)
 
+(7) watch: save to preview in `publish.py watch --serve` (target under 300 ms, median).
+(6) article: issue 18's table, the clinic's article as 200 handouts, publisher against
+    bench/bare_catalog.py, whole processes alternating, 1 and 2 processes (target 1.3x).
 (5) search: the staff catalog page for 300 generated handouts of six variants each (1,800 rows,
     each with ~600 words of text in its index), opened from disk in Debian's Chromium: page size,
     time to load, and the page's own search (window.handoutpressSearch: filter every row and
@@ -252,6 +255,105 @@ def bench_search(count: int = 300) -> list[tuple]:
     return rows
 
 
+def _whole_process(cmd, cwd) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, the process and its workers) of one command."""
+    import os
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env={**os.environ, "CI": "1"}, capture_output=True, check=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def bench_article(count: int = 200, rounds: int = 3) -> list[tuple]:
+    """Issue 18's table: the clinic's article (benzodiazepines, patient variant) as `count`
+    handouts; `publish.py build --force` (tagged PDF/UA + PDF/A, checks, thumbnails, web pages,
+    catalog) against bench/bare_catalog.py (bare ReportLab, untagged, no checks), whole processes,
+    alternating, `rounds` rounds; 1 process and 2."""
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from catalog import make_article_catalog
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        project = make_article_catalog(Path(tmp) / "article", count)
+        for jobs in (1, 2):
+            ours, bare = [], []
+            for n in range(rounds):
+                ours.append(_whole_process([sys.executable, "publish.py", "build", "--jobs", str(jobs), "--force",
+                                            "--out", f"out{jobs}"], project))
+                bare.append(_whole_process([sys.executable, str(ROOT / "bench" / "bare_catalog.py"), ".",
+                                            f"bare{jobs}", "--jobs", str(jobs)], project))
+            wall_o, wall_b = (statistics.median(w for w, _ in x) for x in (ours, bare))
+            cpu_o, cpu_b = (statistics.median(c for _, c in x) for x in (ours, bare))
+            what = f"{jobs} process{'es' if jobs > 1 else ''}"
+            rows += [(f"{count} articles, bare ReportLab, {what}", f"{wall_b:.1f} s", f"cpu {cpu_b:.1f} s", "1.00x"),
+                     (f"{count} articles, publisher build --force, {what}", f"{wall_o:.1f} s", f"cpu {cpu_o:.1f} s",
+                      f"{wall_o / wall_b:.2f}x wall, {cpu_o / cpu_b:.2f}x cpu (target 1.3x)")]
+    return rows
+
+
+def bench_watch(saves: int = 9) -> list[tuple]:
+    return _watch_latency(saves, []) + _watch_latency(saves, ["--poll"])
+
+
+def _watch_latency(saves: int, extra: list) -> list[tuple]:
+    """Save to preview in `publish.py watch benzodiazepines --variant patient --serve`: a layout's
+    colour is saved (alternating two values) and the time until the preview's version changes
+    (the PDF, web page and page images rebuilt) is taken; median of `saves`."""
+    import json
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+    import urllib.request
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "p"
+        for folder in ("handouts", "layouts", "fonts"):
+            shutil.copytree(ROOT / folder, project / folder)
+        shutil.copy2(ROOT / "publish.py", project / "publish.py")
+        proc = subprocess.Popen([sys.executable, "publish.py", "watch", "benzodiazepines", "--variant", "patient",
+                                 "--serve", "--port", "0", *extra], cwd=project, env={**os.environ, "CI": "1"},
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            url = None
+            for line in proc.stdout:
+                if "preview: http" in line:
+                    url = line.split("preview: ", 1)[1].split()[0]
+                if url and "watching" in line and "written" in line:
+                    break
+            base = url.rsplit("/_preview", 1)[0]
+
+            def version():
+                with urllib.request.urlopen(f"{base}/_preview/version", timeout=5) as r:
+                    return json.load(r)["version"]
+
+            layout = project / "layouts" / "maple-mountain.yaml"
+            original = layout.read_text("utf-8")
+            took = []
+            for n in range(saves):
+                seen = version()
+                text = original if n % 2 else original.replace('maple: "#B5651D"', 'maple: "#B5651E"', 1)
+                start = time.perf_counter()
+                layout.write_text(text, "utf-8")
+                while version() == seen:
+                    time.sleep(0.005)
+                took.append(time.perf_counter() - start)
+                time.sleep(0.3)
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    how = "polling every 0.3 s" if extra else "file-system events"
+    return [(f"save to preview, watch --serve, patient variant, {how}", f"{statistics.median(took) * 1000:.0f} ms", "",
+             f"median of {saves} (min {min(took) * 1000:.0f}, max {max(took) * 1000:.0f}); target < 300 ms")]
+
+
 def table(rows, header):
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     line = "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |"
@@ -261,9 +363,9 @@ def table(rows, header):
 
 
 if __name__ == "__main__":
-    parts = sys.argv[1:] or ["tagging", "check", "bare", "catalog", "search"]
+    parts = sys.argv[1:] or ["tagging", "check", "bare", "catalog", "search", "article", "watch"]
     rows = []
     for part in parts:
         rows += {"tagging": bench_tagging, "check": bench_check, "bare": bench_bare, "catalog": bench_catalog,
-                 "search": bench_search}[part]()
+                 "search": bench_search, "article": bench_article, "watch": bench_watch}[part]()
     print(table(rows, ("what", "median time", "size", "ratio")))

@@ -60,3 +60,22 @@ def make_catalog(dest: Path, count: int) -> Path:
     for n in range(1, count + 1):
         (dest / "handouts" / f"h{n:04d}.yaml").write_text(HANDOUT.format(id=f"h{n:04d}", n=n), "utf-8")
     return dest
+
+
+def make_article_catalog(dest: Path, count: int) -> Path:
+    """A project in dest with the clinic's article (the benzodiazepines handout, patient variant
+    only) copied `count` times under new ids: the documents of issue 18's table."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    (dest / "handouts").mkdir(parents=True)
+    shutil.copytree(ROOT / "layouts", dest / "layouts")
+    shutil.copytree(ROOT / "fonts", dest / "fonts")
+    shutil.copy2(ROOT / "handouts" / "clinic.yaml", dest / "handouts" / "clinic.yaml")
+    shutil.copy2(ROOT / "publish.py", dest / "publish.py")
+    text = (ROOT / "handouts" / "benzodiazepines.yaml").read_text("utf-8")
+    text = text[:text.index("\n  large-print:\n") + 1]  # variants: patient only (the last key of the file)
+    for n in range(1, count + 1):
+        hid = f"a{n:04d}"
+        (dest / "handouts" / f"{hid}.yaml").write_text(text.replace("\nid: benzodiazepines\n", f"\nid: {hid}\n", 1),
+                                                       "utf-8")
+    return dest

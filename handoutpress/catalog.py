@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+import functools
 import struct
 import unicodedata
 import zlib
@@ -62,7 +63,7 @@ def png(width: int, height: int, rgb: bytes, stride: int | None = None) -> bytes
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(rows, 6)) + chunk(b"IEND", b""))  # 9: 5x the time, 3% smaller
 
 
 def thumbnail(pdf: Path | bytes, width: int = THUMB_PIXELS) -> bytes:
@@ -272,10 +273,18 @@ def _order(row: dict) -> tuple:
             row["language"], row["variant"] != row["audience"], row["variant"])
 
 
-def catalog_html(manifest: dict, thumbs: dict[str, tuple[int, int]] | None = None, clinic: str = "") -> str:
-    """The catalog page for a manifest; thumbs gives the pixel size of each PDF's thumbnail (none: no image)."""
+@functools.lru_cache(maxsize=1)
+def _environment():
+    """One Jinja2 environment a process: it compiles the template once (~25 ms), not at every build."""
     import jinja2
 
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True)
+
+
+def catalog_html(manifest: dict, thumbs: dict[str, tuple[int, int]] | None = None, clinic: str = "") -> str:
+    """The catalog page for a manifest; thumbs gives the pixel size of each PDF's thumbnail (none: no image)."""
     thumbs = thumbs or {}
     today = catalog_date(manifest)
     rows = sorted((_row(e, thumbs, today) for e in _entries(manifest)), key=_order)
@@ -283,9 +292,7 @@ def catalog_html(manifest: dict, thumbs: dict[str, tuple[int, int]] | None = Non
     if len(clinics) > 1:  # several clinics: each clinic's PDFs together, the clinic named in its own column
         rows.sort(key=lambda r: r["clinic"])
         clinic = ""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
+    env = _environment()
 
     def options(key: str, label: str) -> list[tuple[str, str]]:
         return sorted({(r[key], r[label]) for r in rows}, key=lambda o: (AUDIENCE_ORDER.get(o[0], 9), o[1]))

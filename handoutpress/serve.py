@@ -249,3 +249,149 @@ def serve(out_dir: Path, port: int = DEFAULT_PORT, root: Path | None = None) -> 
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0
+
+
+# ---------------------------------------------------------------- live preview (`publish.py watch --serve`)
+
+PREVIEW = "/_preview/"
+PREVIEW_PIXELS = 640  # width of a page image on the preview page
+_REFRESH = """<script>
+(function () {  // reload when the watcher has rebuilt: it bumps /_preview/version (no network beyond this computer)
+  var seen = %d;
+  setInterval(function () {
+    fetch("/_preview/version", {cache: "no-store"}).then(function (r) { return r.json(); })
+      .then(function (v) { if (v.version !== seen) { location.reload(); } }).catch(function () {});
+  }, 200);
+})();
+</script>"""
+
+
+class Preview:
+    """What the preview page shows: every PDF and web page the watcher wrote, newest build first;
+    version goes up after each rebuild (the page polls it and reloads)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.version = 0
+        self.entries: dict[str, dict] = {}  # PDF path in out/ -> its manifest entry
+        self.status = "building..."
+        self.url = ""
+        self._images: dict[tuple, bytes] = {}  # (PDF path, its sha256, page) -> PNG
+
+    def update(self, report) -> None:
+        import time
+
+        with self.lock:
+            if report is None:
+                self.status = "the last build failed with an internal error; see the terminal"
+            else:
+                for entry in report.written:
+                    self.entries[entry["path"]] = entry
+                problems = [str(p) for p in report.problems]
+                self.status = (f"{len(report.written)} written, {len(problems)} error"
+                               f"{'s' if len(problems) != 1 else ''} at {time.strftime('%H:%M:%S')}"
+                               + "".join(f"\n{p}" for p in problems))
+            self.version += 1
+
+    def page_image(self, out_dir: Path, pdf: str, page: int) -> bytes | None:
+        """Page `page` (1-based) of a PDF the watcher wrote, as PNG, rendered when first asked for."""
+        with self.lock:
+            entry = self.entries.get(pdf)
+        if entry is None or not 1 <= page <= entry["pages"]:
+            return None
+        key = (pdf, entry["sha256"], page)
+        if key not in self._images:
+            import pypdfium2
+
+            from .catalog import png
+
+            doc = pypdfium2.PdfDocument(str(Path(out_dir) / pdf))
+            try:
+                p = doc[page - 1]
+                bitmap = p.render(scale=PREVIEW_PIXELS / p.get_width(), rev_byteorder=True,
+                                  fill_color=(255, 255, 255, 255))
+                image = png(bitmap.width, bitmap.height, bytes(bitmap.buffer), bitmap.stride)
+            finally:
+                doc.close()
+            with self.lock:
+                self._images = {k: v for k, v in self._images.items() if k[0] != pdf}  # older renders of it
+                self._images[key] = image
+        return self._images.get(key)
+
+    def page(self) -> bytes:
+        from html import escape
+        from urllib.parse import quote
+
+        with self.lock:
+            version, status, entries = self.version, self.status, list(self.entries.values())
+        parts = []
+        for e in sorted(entries, key=lambda e: e["path"]):
+            pdf = quote(e["path"])
+            web = e.get("web_page") or {}
+            links = [f'<a href="/{pdf}">PDF ({e["pages"]} pages)</a>']
+            if web.get("path"):
+                links.append(f'<a href="/{quote(web["path"])}">web page</a>')
+            images = "".join(f'<img src="{PREVIEW}page/{n}/{pdf}?v={version}" alt="Page {n} of {e["pages"]}" '
+                             f'width="{PREVIEW_PIXELS // 2}">' for n in range(1, e["pages"] + 1))
+            frame = (f'<iframe src="/{quote(web["path"])}?v={version}" title="Web page of {escape(e["title"])} ({escape(e["variant"])})">'
+                     "</iframe>" if web.get("path") else "")
+            parts.append(f'<section><h2>{escape(e["title"])} <small>({escape(e["variant"])}, '
+                         f'{escape(e["language"])})</small></h2><p>{" · ".join(links)}</p>'
+                         f'<div class="pages">{images}</div>{frame}</section>')
+        body = "".join(parts) or "<p>Nothing written yet.</p>"
+        return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                "<title>Preview - handoutpress watch</title><style>"
+                "body{font-family:system-ui,sans-serif;margin:1rem;background:#eee;color:#111}"
+                ".pages{display:flex;flex-wrap:wrap;gap:8px}.pages img{background:#fff;box-shadow:0 1px 4px #888;"
+                "height:auto}iframe{width:100%;height:40rem;border:1px solid #888;background:#fff;margin-top:8px}"
+                "#status{white-space:pre-wrap}</style></head><body><main><h1>Preview</h1>"
+                f"<p id=\"status\" role=\"status\" data-version=\"{version}\">{escape(status)}</p>"
+                f"{body}</main>{_REFRESH % version}</body></html>\n").encode("utf-8")
+
+
+class PreviewHandler(Handler):
+    """out/ as `serve` gives it, plus the preview page, its version and its page images."""
+
+    def __init__(self, *args, preview: Preview, **kwargs):
+        self.preview = preview
+        super().__init__(*args, **kwargs)
+
+    def send_head(self):
+        import io
+        import json
+
+        path = unquote(urlsplit(self.path).path)
+        if not path.startswith(PREVIEW) and path != PREVIEW.rstrip("/"):
+            return super().send_head()
+        rest = path[len(PREVIEW):]
+        if rest in ("", "index.html"):
+            data, kind = self.preview.page(), TYPES[".html"]
+        elif rest == "version":
+            data, kind = json.dumps({"version": self.preview.version}).encode(), TYPES[".json"]
+        elif rest.startswith("page/") and rest.count("/") >= 2 and rest.split("/")[1].isdigit():
+            _, number, pdf = rest.split("/", 2)
+            data, kind = self.preview.page_image(self.directory, pdf, int(number)), TYPES[".png"]
+        else:
+            data = None
+        if data is None:
+            self.send_error(404, "Not found")
+            return None
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
+
+    def log_message(self, format, *args):  # the watcher's terminal is for builds, not for requests
+        pass
+
+
+def start_preview(out_dir: Path, port: int = 0) -> tuple[Server, Preview]:
+    """The preview server for out_dir on 127.0.0.1:port, serving in a background thread."""
+    preview = Preview()
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    server = Server((HOST, port), partial(PreviewHandler, directory=os.fspath(out_dir), preview=preview))
+    preview.url = url_of(server) + PREVIEW.lstrip("/")
+    threading.Thread(target=server.serve_forever, name="preview", daemon=True).start()
+    return server, preview

@@ -30,8 +30,13 @@ class MarkupError(ValueError):
         self.offset = offset
 
 
+_PLAIN = re.compile(r"[^\\*\[\]]+")  # no backslash, asterisk or bracket: text as it stands
+
+
+@functools.lru_cache(maxsize=4096)
 def parse_inline(source: str) -> tuple:
-    """Parse an author's text into inline spans; raise MarkupError on unbalanced markup."""
+    """Parse an author's text into inline spans (frozen, so cached per text for rebuilds); raise
+    MarkupError on unbalanced markup."""
     spans, pos = _parse(source, 0, None)
     return _merge(spans)
 
@@ -101,8 +106,10 @@ def _parse(s: str, pos: int, closer: str | None):
         if ch == "]" and closer == "]":
             flush()
             return spans, pos + 1
-        buf.append(ch)
-        pos += 1
+        run = _PLAIN.match(s, pos)  # ordinary characters up to the next marker, at once, not one by one
+        end = run.end() if run else pos + 1
+        buf.append(s[pos:end])
+        pos = end
     if closer:
         raise MarkupError(f"'{closer}' opened here is never closed",
                           f"close it, or write \\{closer[0]} for a literal character", start - len(closer))

@@ -179,6 +179,81 @@ def index(root: Path, previous: Mapping[str, frozenset] | None = None) -> dict[s
     return out
 
 
+# ---------------------------------------------------------------- file-system events
+
+
+class Inotify:
+    """Linux inotify on the watched folders and their subfolders (found again when one is made):
+    wait() returns as soon as something in them changes. Where inotify is missing, opening raises
+    OSError and the loop polls instead."""
+
+    _MASK = 0x2 | 0x4 | 0x8 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800  # modify, attrib, close-write,
+    # moved from/to, create, delete, delete-self, move-self
+    _ISDIR, _HEADER = 0x40000000, 16  # struct inotify_event: wd, mask, cookie, len, then the name
+
+    def __init__(self, root: Path, skip: Path | None = None):
+        import ctypes
+        import ctypes.util
+
+        if not sys.platform.startswith("linux"):
+            raise OSError("no inotify on this platform")
+        self._libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        self.fd = self._libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1 failed")
+        self.root, self.skip = Path(root), (str(skip.resolve()) if skip else None)
+        self._add_all()
+
+    def _add(self, folder: str) -> None:
+        self._libc.inotify_add_watch(self.fd, os.fsencode(folder), self._MASK)  # -1 (gone, no rights): polled later
+
+    def _add_all(self) -> None:
+        self._add(str(self.root))  # a watched folder made after the start
+        for top in WATCHED:
+            for folder, dirs, _ in os.walk(self.root / top):
+                if self.skip and os.path.realpath(folder).startswith(self.skip):
+                    dirs[:] = []
+                    continue
+                dirs[:] = [d for d in dirs if not ignored(d)]
+                self._add(folder)
+
+    def wait(self, timeout: float | None) -> bool:
+        """True when something changed within timeout seconds (events read and dropped)."""
+        import select
+
+        if not select.select([self.fd], [], [], timeout)[0]:
+            return False
+        new_folder = False
+        while True:
+            try:
+                data = os.read(self.fd, 65536)
+            except BlockingIOError:
+                break
+            at = 0
+            while at + self._HEADER <= len(data):
+                mask, length = int.from_bytes(data[at + 4:at + 8], sys.byteorder), \
+                    int.from_bytes(data[at + 12:at + 16], sys.byteorder)
+                new_folder |= bool(mask & self._ISDIR)
+                at += self._HEADER + length
+        if new_folder:
+            self._add_all()
+        return True
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def _events(root: Path, skip: Path | None) -> Inotify | None:
+    try:
+        return Inotify(root, skip)
+    except (OSError, AttributeError):  # not Linux, no libc symbol, or out of inotify instances
+        return None
+
+
+EVENT_SETTLE = 0.05  # with events: the files must hold still this long (an editor's save is one change)
+SAFETY_LOOK = 2.0  # with events: look at the files this often anyway, in case an event was missed
+
+
 # ---------------------------------------------------------------- the loop
 
 
@@ -208,15 +283,20 @@ def _shown_changes(changed: set[str], limit: int = 3) -> str:
 
 
 def rebuild(root: Path, names: list[str], variants: list[str], out_dir: Path, printer: _Printer,
-            shown_warnings: set) -> bool:
-    """One build of the named handouts, every line printed; False when it reported errors."""
+            shown_warnings: set, on_report=None) -> bool:
+    """One build of the named handouts, every line printed; False when it reported errors.
+    on_report(report or None) is called after it (the live preview)."""
     started = time.monotonic()
     try:
         report = build(root, names, variants, out_dir)
     except Exception as exc:  # a bug must not end the designer's session
         printer.error(f"error: internal error while building {', '.join(names)}: {exc!r}")
         printer.error("".join(traceback.format_exception(exc)).rstrip())
+        if on_report:
+            on_report(None)
         return False
+    if on_report:
+        on_report(report)
     for entry in report.written:
         printer.info(f"wrote {entry['path']}  ({entry['pages']} pages, {entry['bytes'] // 1024} KB, {entry['status']})")
         if entry.get("web_page"):
@@ -260,8 +340,12 @@ def _forget_fonts(root: Path, changed: set[str]) -> None:
 
 
 def watch(root: Path, names: list[str] | None = None, out_dir: Path | None = None, interval: float = 0.3,
-          variants: list[str] | None = None, printer: _Printer | None = None) -> int:
-    """Build once, then rebuild what each saved change affects until interrupted (Ctrl-C: 0)."""
+          variants: list[str] | None = None, printer: _Printer | None = None, poll: bool = False,
+          serve_port: int | None = None) -> int:
+    """Build once, then rebuild what each saved change affects until interrupted (Ctrl-C: 0).
+
+    File-system events (inotify) where the platform has them, else (or with poll) a look every
+    interval seconds. serve_port: also serve a live preview page on 127.0.0.1 (0: any free port)."""
     root = Path(root).resolve()
     out_dir = Path(out_dir or root / "out").resolve()
     printer = printer or _Printer()
@@ -278,20 +362,38 @@ def watch(root: Path, names: list[str] | None = None, out_dir: Path | None = Non
     only = {f.stem for f in files} if names else None  # None: every handout, new ones too
     skip = out_dir if any(out_dir.is_relative_to(root / w) for w in WATCHED) else None
     shown_warnings: set = set()
+    events = None if poll else _events(root, skip)
+    preview = server = None
+    if serve_port is not None:
+        from .serve import start_preview
+
+        try:
+            server, preview = start_preview(out_dir, serve_port)
+        except OSError as exc:
+            printer.error(f"error: cannot listen on 127.0.0.1:{serve_port}: {exc.strerror or exc}; "
+                          "choose another port with --port")
+            return 1
     try:
         previous = snapshot(root, skip)
         deps = index(root)
         targets = sorted(only if only is not None else deps)
-        printer.info(f"watching handouts/, layouts/ and fonts/ every {interval:g} s; Ctrl-C stops")
+        how = "on file-system events" if events else f"every {interval:g} s"
+        printer.info(f"watching handouts/, layouts/ and fonts/ {how}; Ctrl-C stops")
+        if preview:
+            printer.info(f"preview: {preview.url} (this computer only; refreshes after each rebuild)")
+        on_report = preview.update if preview else None
         printer.info(f"[{_stamp()}] building {', '.join(targets) or 'nothing (no handouts yet)'}")
         if targets:
-            rebuild(root, targets, variants, out_dir, printer, shown_warnings)
+            rebuild(root, targets, variants, out_dir, printer, shown_warnings, on_report)
         while True:
-            time.sleep(interval)
+            if events:
+                events.wait(SAFETY_LOOK)
+            else:
+                time.sleep(interval)
             current = snapshot(root, skip)
             if current == previous:
                 continue
-            current = _settle(root, current, interval, skip)
+            current = _settle(root, current, EVENT_SETTLE if events else interval, skip)
             changed = changes(previous, current)
             previous = current
             if not changed:
@@ -309,7 +411,13 @@ def watch(root: Path, names: list[str] | None = None, out_dir: Path | None = Non
                     printer.info(f"[{_stamp()}] {_shown_changes(changed)} changed; no watched handout uses it")
                 continue
             printer.info(f"[{_stamp()}] {_shown_changes(changed)} changed; rebuilding {', '.join(targets)}")
-            rebuild(root, targets, variants, out_dir, printer, shown_warnings)
+            rebuild(root, targets, variants, out_dir, printer, shown_warnings, on_report)
     except KeyboardInterrupt:
         printer.info("stopped")
         return 0
+    finally:
+        if events:
+            events.close()
+        if server:
+            server.shutdown()
+            server.server_close()

@@ -157,10 +157,11 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_designer_changes_a_colour_and_sees_the_new_pdf_within_seconds(tmp_path):
+@pytest.mark.parametrize("mode", [[], ["--poll"]], ids=["file-system events", "polling"])
+def test_a_designer_changes_a_colour_and_sees_the_new_pdf_within_seconds(tmp_path, mode):
     root = copy_project(tmp_path / "p")
     out = tmp_path / "out"
-    watcher = _Watcher(root, "visit", "--out", str(out), "--interval", "0.2")
+    watcher = _Watcher(root, "visit", "--out", str(out), "--interval", "0.2", *mode)
     try:
         watcher.wait_for(r"\d+ written, 0 errors.*; watching", timeout=30)  # the first build, snapshot taken
         pdf = out / VISIT_PDF
@@ -288,3 +289,73 @@ def test_build_calls_progress_for_every_handout_and_variant(tmp_path):
     assert calls == [(0, 2, "handouts/sleep.yaml"), (0, 2, "handouts/sleep.yaml (patient)"),
                      (1, 2, "handouts/visit.yaml"), (1, 2, "handouts/visit.yaml (patient)"),
                      (1, 2, "handouts/visit.yaml (large-print)"), (2, 2, "")]
+
+
+# ---------------------------------------------------------------- file-system events and the live preview
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+def test_inotify_wakes_on_a_save_and_follows_new_folders(tmp_path):
+    root = copy_project(tmp_path / "p")
+    events = w.Inotify(root)
+    try:
+        assert not events.wait(0.05)
+        edit(root, LAYOUT, 'evergreen: "#1F4E4A"', 'evergreen: "#1A4340"')
+        assert events.wait(5)
+        (root / "layouts" / "new").mkdir()
+        assert events.wait(5)
+        while events.wait(0.05):  # what is left of the mkdir
+            pass
+        (root / "layouts" / "new" / "mark.svg").write_text("<svg/>", "utf-8")
+        assert events.wait(5), "a file in a folder made after the start wakes the watcher"
+    finally:
+        events.close()
+
+
+def test_a_saved_change_reaches_the_live_preview(tmp_path):
+    from test_catalog import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _missing
+
+    if not Path(CHROMIUM).is_file():
+        _missing(f"Debian's chromium is not at {CHROMIUM}: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    root = copy_project(tmp_path / "p")
+    watcher = _Watcher(root, "visit", "--out", str(tmp_path / "out"), "--serve", "--port", "0")
+    try:
+        url = watcher.wait_for(r"^preview: (http://127\.0\.0\.1:\d+/_preview/) ", timeout=30).group(1)
+        watcher.wait_for(r"\d+ written, 0 errors.*; watching", timeout=30)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+                                        timeout=TIMEOUT_MS)
+            page = browser.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            requests = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(url, wait_until="load")
+            status = page.locator("#status")
+            first = int(status.get_attribute("data-version"))
+            assert re.match(r"\d+ written, 0 errors at ", status.inner_text())
+            images = page.locator(".pages img")
+            assert images.count() >= 1
+            assert images.first.get_attribute("alt").startswith("Page 1 of ")
+            page.wait_for_function("() => [...document.querySelectorAll('.pages img')].every("
+                                   "i => i.complete && i.naturalWidth > 0)")
+            assert page.locator(f'a[href="/{VISIT_PDF}"]').count() == 1
+            frame = page.frame_locator('iframe[src^="/visit/patient.html"]').locator("h1")
+            assert frame.inner_text()  # the variant's web page, shown in the preview
+            old_image = page.evaluate("() => document.querySelector('.pages img').src")
+
+            # a saved change: the page reloads by itself and shows the rebuilt pages
+            edit(root, LAYOUT, 'evergreen: "#1F4E4A"', 'evergreen: "#1A4340"')
+            page.wait_for_function(f"() => Number(document.querySelector('#status')?.dataset.version) > {first}",
+                                   timeout=20_000)
+            page.wait_for_load_state("load")
+            assert page.evaluate("() => document.querySelector('.pages img').src") != old_image
+            page.wait_for_function("() => [...document.querySelectorAll('.pages img')].every("
+                                   "i => i.complete && i.naturalWidth > 0)")
+            assert all(u.startswith(url.rsplit("/_preview/", 1)[0] + "/") for u in requests), \
+                "the preview loads nothing from elsewhere"
+            browser.close()
+        assert "Traceback" not in watcher.output, watcher.output
+    finally:
+        watcher.stop()

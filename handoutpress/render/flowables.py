@@ -1,6 +1,9 @@
 """The few flowables ReportLab lacks: a splittable box, the title band, table tagging."""
 from __future__ import annotations
 
+import functools
+import re
+
 from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.tables import TableRenderCB
 
@@ -267,18 +270,67 @@ class QRBlock(Flowable):
         tagger.end()
 
 
+_RUN = re.compile(r"0{5,}|1{5,}")
+_FINDER_LIKE = "10111010000"  # ReportLab's rule 3: this one way round, in rows only (its column test never matches)
+
+
+@functools.lru_cache(maxsize=8)
+def _mask_rows(n: int) -> tuple:
+    """For each of the 8 QR masks, its rows as ints (bit c: the mask darkens column c)."""
+    from reportlab.graphics.barcode.qrencoder import QRUtil
+
+    return tuple(tuple(sum(1 << c for c in range(n) if QRUtil.getMask(m)(r, c)) for r in range(n)) for m in range(8))
+
+
+def _mask_penalty(rows: list[int], n: int) -> int:
+    """ReportLab's QRUtil.getLostPoint, computed on whole rows and columns (same figure)."""
+    lines = [format(row, f"0{n}b")[::-1] for row in rows]  # column 0 first
+    lines += ["".join(col) for col in zip(*lines)]
+    score = sum(len(m.group()) - 2 for line in lines for m in _RUN.finditer(line))  # runs of 5 or more
+    full = (1 << (n - 1)) - 1
+    score += 3 * sum((~(a ^ b) & ~(a ^ (a >> 1)) & ~(b ^ (b >> 1)) & full).bit_count()  # 2x2 blocks
+                     for a, b in zip(rows, rows[1:]))
+    score += 40 * sum(line[:-1].count(_FINDER_LIKE) for line in lines[:n])
+    dark = sum(row.bit_count() for row in rows)
+    return score + 10 * (abs(100 * dark // (n * n) - 50) // 5)
+
+
+@functools.lru_cache(maxsize=64)
+def qr_modules(url: str) -> tuple:
+    """ReportLab's QR matrix of url (level M) with the mask its own search picks; the search is done
+    on rows as ints (ReportLab builds and scores all 8 matrices cell by cell, ~15 ms a code)."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.barcode.qrencoder import QRUtil
+
+    qr = QrCodeWidget(url, barLevel="M").qr
+    qr.version = qr.version or qr.calculate_version()
+    qr.makeImpl(True, 0)  # function patterns with blank format areas (test=True), data under mask 0
+    n, mask0 = qr.moduleCount, QRUtil.getMask(0)
+    base, pos, data = [0] * n, [0] * n, [0] * n
+    for c, r in qr.dataPosIterator():
+        pos[r] |= 1 << c
+        data[r] |= (qr.modules[r][c] ^ mask0(r, c)) << c
+    for r, row in enumerate(qr.modules):
+        base[r] = int("".join("1" if dark else "0" for dark in reversed(row)), 2) & ~pos[r]
+    masked = [[b | ((d ^ m) & p) for b, d, m, p in zip(base, data, rows, pos)] for rows in _mask_rows(n)]
+    scores = [_mask_penalty(rows, n) for rows in masked]
+    best = scores.index(min(scores))  # the first lowest, as ReportLab's search
+    qr.modules = [[bool(row >> c & 1) for c in range(n)] for row in masked[best]]
+    qr.setupTypeInfo(False, best)  # what makeImpl(False, best) would add: format (and version) bits
+    if qr.version >= 7:
+        qr.setupTypeNumber(False)
+    return tuple(tuple(row) for row in qr.modules)
+
+
 def draw_qr(canvas, url: str, x: float, y: float, size: float, quiet: int = 4):
     """A QR code (ReportLab's encoder, level M) as one filled path: size includes the quiet zone."""
     import itertools
 
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-
-    qr = QrCodeWidget(url, barLevel="M").qr
-    qr.make()
-    count = qr.getModuleCount()
+    modules = qr_modules(url)
+    count = len(modules)
     box = size / (count + 2 * quiet)
     path = canvas.beginPath()
-    for r, row in enumerate(qr.modules):
+    for r, row in enumerate(modules):
         col = 0
         for dark, run in itertools.groupby(bool(m) for m in row):
             n = len(list(run))
