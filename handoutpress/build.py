@@ -163,10 +163,11 @@ def _theme(root: Path, name: str, caches: Caches):
 
 def repository_clinics(root: Path, caches: Caches):
     """The repository's clinics, loaded once per run; a clinic file with errors raises them."""
+    from .check import clinic_problems
     from .clinics import load_clinics
 
     if caches.clinics is None:
-        clinics, problems = load_clinics(root, lambda p: _shown(p, root))
+        clinics, problems = load_clinics(root, lambda p: _shown(p, root), clinic_problems)
         errors = [p for p in problems if p.severity == "error"]
         if errors:
             raise PublishError(errors)
@@ -594,9 +595,10 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
         report.problems.append(Problem(name, None, None, "", "no such handout",
                                        "give a handout id (a file name in handouts/ without .yaml) or a path",
                                        code="handout-unknown"))
+    from .check import clinic_problems
     from .clinics import load_clinics
 
-    clinics, clinic_checks = load_clinics(root, lambda p: _shown(p, root))
+    clinics, clinic_checks = load_clinics(root, lambda p: _shown(p, root), clinic_problems)
     clinic = clinics.default
     report.warnings += [p for p in clinic_checks if p.severity != "error"]
     if any(p.severity == "error" for p in clinic_checks):

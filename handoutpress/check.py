@@ -253,7 +253,7 @@ def run(root: Path, names: list[str] | None = None, today: _dt.date | None = Non
     result = CheckResult()
     from .clinics import load_clinics
 
-    clinics, found = load_clinics(root, lambda p: _shown(p, root))
+    clinics, found = load_clinics(root, lambda p: _shown(p, root), clinic_problems)
     result.problems += found
     result.files.update(shown for _, shown in clinics.files)
     if any(p.severity == "error" for p in found):

@@ -27,12 +27,12 @@ def clinic_files(root: Path) -> list[Path]:
     return sorted(p for p in (Path(root) / FOLDER).glob("*.yaml")) if (Path(root) / FOLDER).is_dir() else []
 
 
-def load_clinics(root: Path, shown) -> tuple[Clinics, list[Problem]]:
+def load_clinics(root: Path, shown, clinic_problems=lambda path, data: []) -> tuple[Clinics, list[Problem]]:
     """Every clinic file, checked; problems come back together (errors and the contact warnings).
 
-    shown(path) gives the name a file is reported under. handouts/clinic.yaml may be missing when
-    clinics/ holds at least one clinic."""
-    from .check import clinic_problems
+    shown(path) gives the name a file is reported under; clinic_problems(path, data), the checks of a
+    clinic's details (given by the caller: checks come after loading). handouts/clinic.yaml may be
+    missing when clinics/ holds at least one clinic."""
     from .content import load_clinic
 
     root = Path(root)
