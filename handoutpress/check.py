@@ -42,6 +42,8 @@ class CheckResult:
         return [p for p in self.problems if p.severity == "warning"]
 
 
+PLACEHOLDER = "TODO"  # what `publish.py new` templates mark the author's text with; check warns while one is left
+
 def _warn(problem: Problem) -> Problem:
     return replace(problem, severity="warning")
 
@@ -106,7 +108,6 @@ def crisis_problems(resolved) -> list[Problem]:
 def placeholder_problems(resolved) -> list[Problem]:
     """Text a template left for the author to write (TODO), at its line: a warning in a draft, an error once
     approved, so a placeholder never reaches a patient."""
-    from .starter import PLACEHOLDER
 
     texts = [(resolved.title_place or resolved.variant.place, resolved.title),
              (resolved.handout.places.get("subtitle", resolved.variant.place), resolved.subtitle)]

@@ -5,12 +5,12 @@ import difflib
 import re
 from pathlib import Path
 
+from .check import PLACEHOLDER
 from .errors import Problem, PublishError
 
 TEMPLATES = Path(__file__).resolve().parent / "data" / "templates"
 ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 DEFAULT = "information-sheet"
-PLACEHOLDER = "TODO"  # what templates mark the author's text with; check warns while one is left
 
 
 def template_names() -> list[str]:
