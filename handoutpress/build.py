@@ -14,6 +14,7 @@ from .layout import list_layouts
 from .variants import find_variant, page_name, resolve
 
 CLINIC_FILE = "clinic.yaml"
+PICTURES = (".png", ".jpg", ".jpeg", ".svg")  # a figure's file, in images/ or beside the handouts
 
 
 @dataclass
@@ -453,7 +454,9 @@ def shared_key(root: Path) -> str:
     package = Path(__file__).resolve().parent
     files = [root / "handouts" / CLINIC_FILE] + sorted((root / "clinics").glob("*.yaml")) + \
         sorted((root / "layouts").rglob("*")) + \
-        sorted((root / "fonts").rglob("*")) + sorted(package.rglob("*.py")) + sorted((package / "data").rglob("*"))
+        sorted((root / "fonts").rglob("*")) + sorted((root / "images").rglob("*")) + \
+        sorted(f for f in (root / "handouts").rglob("*") if f.suffix.lower() in PICTURES) + \
+        sorted(package.rglob("*.py")) + sorted((package / "data").rglob("*"))
     for f in files:
         if f.is_file():
             digest.update(str(f.relative_to(root if f.is_relative_to(root) else package)).encode() + b"\0")

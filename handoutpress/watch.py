@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from .build import CLINIC_FILE, build, handout_files, select
 
-WATCHED = ("handouts", "layouts", "fonts", "clinics")
+WATCHED = ("handouts", "layouts", "fonts", "clinics", "images")
 CLINIC = f"handouts/{CLINIC_FILE}"
 EVERYTHING = frozenset({"layouts/", "fonts/"})  # a dependency ending in "/" covers a whole folder
 SETTLE_LIMIT = 2.0  # seconds to wait at most for files to stop changing before rebuilding anyway
@@ -88,7 +88,9 @@ def affected(changed: Iterable[str], deps: Mapping[str, Iterable[str]]) -> set[s
     out: set[str] = set()
     for path in changed:
         p = PurePosixPath(path)
-        if path == CLINIC or p.parts[0] == "clinics":  # a clinic's details may print in any handout
+        # a clinic's details may print in any handout, and so may a picture (images/, or beside the handouts)
+        if path == CLINIC or p.parts[0] in ("clinics", "images") or (
+                p.parts[0] == "handouts" and p.suffix.lower() in (".png", ".jpg", ".jpeg", ".svg")):
             out.update(deps)
             continue
         if p.parent.as_posix() == "handouts" and p.suffix in (".yaml", ".yml"):

@@ -119,3 +119,18 @@ def test_each_handout_is_staged_as_soon_as_it_is_rendered(tmp_path, monkeypatch)
     fonts = [("stage", ".ttf")] * 4 + [("stage", ".txt")]  # the web pages' fonts and licence, once
     assert events == [("render", "visit"), *page, *page, ("render", "sleep"), *page,
                       *fonts, ("stage", ".json"), ("commit", 15), ("stage", ".html"), ("commit", 1)]
+
+
+def test_a_changed_picture_rebuilds(tmp_path):
+    """A figure's file (images/ or beside the handouts) is part of what a build depends on."""
+    root = _project(tmp_path)
+    out = root / "out"
+    (root / "images").mkdir(exist_ok=True)
+    picture = root / "images" / "dot.svg"
+    picture.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>')
+    edit(root, "handouts/sleep.yaml", "body:\n", "body:\n  - figure: {image: images/dot.svg, alt: A black dot}\n")
+    first = build(root, ["sleep"], out_dir=out)
+    assert first.problems == [] and first.written
+    assert build(root, ["sleep"], out_dir=out).written == []
+    picture.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="8" height="8"/></svg>')
+    assert build(root, ["sleep"], out_dir=out).written, "the picture changed: its handout is rebuilt"

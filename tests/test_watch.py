@@ -46,6 +46,12 @@ def test_a_layout_change_rebuilds_the_handouts_whose_chains_include_it():
     assert w.affected({"layouts/unused.yaml"}, DEPS) == set()
 
 
+def test_a_picture_rebuilds_every_handout():
+    """A figure's file may be in any handout (images/, or beside the handouts): all are rebuilt."""
+    assert w.affected({"images/lock-box.svg"}, DEPS) == set(DEPS)
+    assert w.affected({"handouts/diagram.png"}, DEPS) == set(DEPS)
+
+
 def test_logo_and_font_files_rebuild_the_handouts_whose_layouts_name_them():
     assert w.affected({"layouts/assets/maple-mountain-mark.svg"}, DEPS) == {"benzodiazepines", "visit"}
     assert w.affected({"fonts/Other-Regular.ttf"}, DEPS) == {"sleep"}

@@ -137,7 +137,10 @@ def table(block: m.Table, ctx, level):
     out.append(f'<tbody style="--row:{block.row_height:.4g}pt">' if block.row_height else "<tbody>")
     for row in block.rows:
         out.append("<tr>" + "".join(f"<td>{_cell(c, ctx)}</td>" for c in row) + "</tr>")
-    return ["".join(out) + "</tbody></table>"]
+    # a table may be wider than a phone: it scrolls in its own keyboard-reachable region, the page does not
+    name = esc(m.plain(block.caption) or " / ".join(m.plain(c) for c in block.header))
+    return [f'<div class="table-scroll" role="region" tabindex="0" aria-label="{name}">' + "".join(out)
+            + "</tbody></table></div>"]
 
 
 def _cell(cell, ctx) -> str:

@@ -85,6 +85,8 @@ caption{{text-align:left;font-weight:700;padding-bottom:.3em}}
 .grid{{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,11em),1fr));gap:0;list-style:none;padding:0;margin:.6em 0 1em;border-top:1px solid {hexcolour(tab["grid"])};border-left:1px solid {hexcolour(tab["grid"])}}}
 .grid li{{margin:0;padding:.35em .5em;border-right:1px solid {hexcolour(tab["grid"])};border-bottom:1px solid {hexcolour(tab["grid"])}}}
 .grid li:nth-child(even){{background:{hexcolour(tab["stripe"])}}}
+.table-scroll{{overflow-x:auto;max-width:100%}}
+.table-scroll>table{{margin:.6em 0 1em}}
 .write-in,.sized{{table-layout:auto}}
 .write-in th,.sized th{{overflow-wrap:normal}}
 .write-in td,.sized td{{overflow-wrap:anywhere}}
