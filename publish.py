@@ -77,7 +77,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _dpi(text: str) -> float:
-    from handoutpress.preview import MAX_DPI, MIN_DPI
+    from handoutpress.designer.preview import MAX_DPI, MIN_DPI
 
     try:
         value = float(text)
@@ -144,7 +144,7 @@ def _did_you_mean(name: str, known: list[str]) -> str:
 
 def _check_handout_names(args, parser) -> None:
     """An unknown handout name is a usage mistake (exit 2), told with a did-you-mean and the known names."""
-    from handoutpress.build import handout_files, select
+    from handoutpress.publish.inputs import handout_files, select
 
     names = getattr(args, "handouts", None) or ([args.handout] if getattr(args, "handout", None) else [])
     _, unknown = select(ROOT, names)
@@ -158,7 +158,7 @@ def _check_handout_names(args, parser) -> None:
 def _check_language(args, parser) -> None:
     import re
 
-    from handoutpress.content import LANG
+    from handoutpress.load.content import LANG
 
     if not re.fullmatch(LANG, args.language):
         guess = args.language[:2].lower() + args.language[2:].upper().replace("_", "-")
@@ -184,19 +184,19 @@ def _designer_command(args, parser) -> int:
         if args.command == "layout":
             if args.layout_command != "show":
                 parser.error("layout needs an action: python publish.py layout show LAYOUT")
-            from handoutpress.layout_show import show
+            from handoutpress.designer.layout_show import show
 
             print(show(ROOT, args.layout, args.format), end="")
             return 0
         if args.command == "specimen":
-            from handoutpress.specimen import write_specimen
+            from handoutpress.designer.specimen import write_specimen
 
             print(_shown_path(write_specimen(ROOT, args.layout, args.out)))
             return 0
         if args.refresh_references:
             if args.out or args.dpi:
                 parser.error("--refresh-references writes tests/visual/ at its own resolution: drop --out and --dpi")
-            from handoutpress.visual import refresh_references
+            from handoutpress.designer.visual import refresh_references
 
             result = refresh_references(ROOT, [args.handout] if args.handout else [], args.variant)
             for path in result.written:
@@ -208,7 +208,7 @@ def _designer_command(args, parser) -> int:
         else:
             if not args.handout:
                 parser.error("preview needs a HANDOUT (or --refresh-references)")
-            from handoutpress.preview import DEFAULT_DPI, preview
+            from handoutpress.designer.preview import DEFAULT_DPI, preview
 
             result = preview(ROOT, args.handout, args.variant, args.out, args.dpi or DEFAULT_DPI)
             for _, _, paths in result.written:
@@ -225,8 +225,8 @@ def _designer_command(args, parser) -> int:
 def _packet_command(args) -> int:
     """Build a packet from the published PDFs; a request's mistake is exit 2, a broken file exit 1."""
     from handoutpress.errors import PublishError
-    from handoutpress.output import read_manifest, write_atomic
-    from handoutpress.packet import USAGE, build_packet
+    from handoutpress.publish.output import read_manifest, write_atomic
+    from handoutpress.publish.packet import USAGE, build_packet
 
     if args.target.suffix.lower() != ".pdf":
         args.usage_parser.error(f"{args.target}: the packet's file name must end in .pdf")
@@ -341,7 +341,7 @@ def main(argv=None) -> int:
     from handoutpress.errors import PublishError
 
     if args.command == "serve":
-        from handoutpress.serve import serve
+        from handoutpress.publish.serve import serve
 
         if not 0 <= args.port <= 65535:
             parser.error("--port must be between 0 and 65535")
@@ -349,7 +349,7 @@ def main(argv=None) -> int:
     if args.command == "packet":
         return _packet_command(args)
     if args.command == "new":
-        from handoutpress.starter import new_handout
+        from handoutpress.publish.starter import new_handout
 
         try:
             path = new_handout(ROOT, args.id, args.template)
@@ -366,15 +366,15 @@ def main(argv=None) -> int:
     if args.command in ("preview", "specimen", "layout"):
         return _designer_command(args, parser)
     if args.command == "check":
-        from handoutpress.check import run
-        from handoutpress.report import as_json, as_text
+        from handoutpress.checks.report import as_json, as_text
+        from handoutpress.publish.check import run
 
         result = run(ROOT, args.handouts)
         print(as_json(result) if args.format == "json" else as_text(result), end="")
         return 1 if result.errors or (args.strict and result.warnings) else 0
     if args.command == "schema":
-        from handoutpress.output import write_atomic
-        from handoutpress.reference import generated
+        from handoutpress.load.reference import generated
+        from handoutpress.publish.output import write_atomic
 
         stale = []
         for path, text in generated(ROOT).items():
@@ -387,7 +387,7 @@ def main(argv=None) -> int:
             print(f"{'out of date' if args.check else 'wrote'}: {path}")
         return 1 if stale and args.check else 0
     if args.command == "translation":
-        from handoutpress.build import translation_skeleton
+        from handoutpress.publish.build import translation_skeleton
 
         try:
             path, text = translation_skeleton(ROOT, args.handout, args.language, args.variant)
@@ -399,13 +399,13 @@ def main(argv=None) -> int:
             print(text, end="")
             print(f"# {path.name} exists: the list above is printed, not written", file=sys.stderr)
         else:
-            from handoutpress.output import write_atomic
+            from handoutpress.publish.output import write_atomic
 
             write_atomic(path, text.encode("utf-8"))
             print(f"wrote {path.relative_to(ROOT)}: fill in every text:")
         return 0
     if args.command == "watch":
-        from handoutpress.watch import watch
+        from handoutpress.designer.watch import watch
 
         if not args.interval > 0:
             parser.error("--interval must be more than 0 seconds")
@@ -413,7 +413,7 @@ def main(argv=None) -> int:
             parser.error("--port must be between 0 and 65535")
         return watch(ROOT, args.handouts, args.out, args.interval, args.variant, poll=args.poll,
                      serve_port=args.port if args.serve else None)
-    from handoutpress.build import build
+    from handoutpress.publish.build import build
 
     status = _StatusLine(sys.stderr) if sys.stderr.isatty() and not os.environ.get("CI") else None
     try:

@@ -36,15 +36,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handoutpress.build import CLINIC_FILE, Caches, render_variant  # noqa: E402
-from handoutpress.content import load_clinic, load_handout  # noqa: E402
-from handoutpress.render import tagging  # noqa: E402
+from handoutpress.load.content import load_clinic, load_handout  # noqa: E402
+from handoutpress.publish.build import Caches, render_variant  # noqa: E402
+from handoutpress.publish.inputs import CLINIC_FILE
+from handoutpress.render.pdf import tagging  # noqa: E402
 
 
 @contextmanager
 def untagged():
     """Tagging off for a measurement: marked-content calls do nothing, finish() is skipped."""
-    import handoutpress.render.finish as finish_mod
+    import handoutpress.render.pdf.finish as finish_mod
 
     saved = {name: getattr(tagging.Tagger, name) for name in ("begin", "end", "begin_artifact", "end_artifact", "link")}
     saved_finish = finish_mod.finish
@@ -93,7 +94,7 @@ def bench_check(repeat: int = 5) -> list[tuple]:
     """Cold: a new Python process per run, imports and all. Warm: run() again in this process."""
     import subprocess
 
-    from handoutpress.check import run
+    from handoutpress.publish.check import run
 
     cold = []
     for _ in range(repeat):
@@ -191,7 +192,7 @@ def bench_catalog(count: int = 200, memory_count: int = 1000) -> list[tuple]:
                   f"{noop / many * 100:.1f}% of the full build (target < 5%)")]
         big = make_catalog(Path(tmp) / "big", memory_count)
         probe = ("import resource, sys; sys.path.insert(0, '.'); from pathlib import Path; "
-                 "from handoutpress.build import build; r = build(Path('.'), jobs=1); "
+                 "from handoutpress.publish.build import build; r = build(Path('.'), jobs=1); "
                  "print(len(r.written), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
         start = time.perf_counter()
         done = subprocess.run([sys.executable, "-c", probe], cwd=big, env=env, capture_output=True, text=True)
@@ -205,7 +206,7 @@ def bench_catalog(count: int = 200, memory_count: int = 1000) -> list[tuple]:
 def bench_search(count: int = 300) -> list[tuple]:
     import tempfile
 
-    from handoutpress import catalog
+    from handoutpress.publish import catalog
 
     words = catalog.words_of((ROOT / "handouts" / "benzodiazepines.yaml").read_text("utf-8"))
     variants = [("patient", "approved", "standard"), ("large-print", "approved", "large-print"),

@@ -23,8 +23,8 @@ ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
-    from handoutpress.build import build
-    from handoutpress.serve import make_server, url_of
+    from handoutpress.publish.build import build
+    from handoutpress.publish.serve import make_server, url_of
 
     with tempfile.TemporaryDirectory(prefix="handoutpress-screenshot-") as tmp:
         report = build(ROOT, out_dir=Path(tmp))

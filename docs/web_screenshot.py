@@ -23,7 +23,7 @@ ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-
 def main() -> int:
     from playwright.sync_api import sync_playwright
 
-    from handoutpress.build import build
+    from handoutpress.publish.build import build
 
     with tempfile.TemporaryDirectory(prefix="handoutpress-screenshot-") as tmp:
         report = build(ROOT, ["benzodiazepines"], ["patient"], out_dir=Path(tmp))

@@ -58,7 +58,7 @@ def publish_once() -> Published:
     """
     global _published
     if _published is None:
-        from handoutpress.build import build
+        from handoutpress.publish.build import build
 
         out_dir = Path(tempfile.mkdtemp(prefix="handoutpress-published-"))
         report = build(ROOT, out_dir=out_dir)

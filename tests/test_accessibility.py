@@ -21,7 +21,8 @@ import yaml
 
 from conftest import HANDOUT, ROOT, normalise
 from handoutpress.labels import labels_for
-from handoutpress.pdfcheck import check_tagged_pdf, run_pdfua, run_qpdf_check
+from handoutpress.qa.pdfcheck import check_tagged_pdf
+from handoutpress.qa.tools import run_pdfua, run_qpdf_check
 
 PAGE_OF = re.compile(r"Page \d+ of \d+")
 

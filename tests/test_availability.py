@@ -5,10 +5,10 @@ from dataclasses import replace
 
 import pdfplumber
 
-from handoutpress.build import build
 from handoutpress.labels import availability
 from handoutpress.model import Place, Review, Variant
-from handoutpress.variants import alternatives
+from handoutpress.publish.build import build
+from handoutpress.resolve.variants import alternatives
 
 from project_copy import VISIT_FILE, copy_project, edit
 

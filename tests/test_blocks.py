@@ -7,10 +7,10 @@ import pikepdf
 import pytest
 
 from project_copy import copy_project
-from handoutpress.build import Caches, build, check_variant
-from handoutpress.content import load_clinic, load_handout
 from handoutpress.errors import PublishError
-from handoutpress.pdfcheck import check_tagged_pdf
+from handoutpress.load.content import load_clinic, load_handout
+from handoutpress.publish.build import Caches, build, check_variant
+from handoutpress.qa.pdfcheck import check_tagged_pdf
 
 HEAD = """\
 id: {id}
@@ -79,7 +79,7 @@ def test_no_false_taller_than_a_page_from_20_to_80_rows(project):
     that would leave one row alone moves a row instead of refusing the table."""
     clinic = load_clinic(project / "handouts" / "clinic.yaml")
     caches = Caches()
-    from handoutpress.render.document import render
+    from handoutpress.render.pdf.document import render
 
     refused = []
     for before in ("", "  - paragraph: A one-line paragraph before the table.\n"):
@@ -308,7 +308,7 @@ def test_key_messages_are_a_box_with_its_heading_and_list(every_block):
 
 @pytest.mark.parametrize("variant", ["patient", "large-print", "admissions"])
 def test_every_new_block_passes_the_validators(every_block, variant):
-    from handoutpress.pdfcheck import run_outloud, run_page_validation, run_qpdf_check
+    from handoutpress.qa.tools import run_outloud, run_page_validation, run_qpdf_check
 
     pdf = every_block[variant]
     assert run_page_validation(pdf, "ua1") == []

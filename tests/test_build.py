@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from handoutpress import output
-from handoutpress.build import build
+from handoutpress import names
+from handoutpress.publish import output
+from handoutpress.publish.build import build
 
 from project_copy import (LARGE_PDF, MINI, PATIENT_PDF, VISIT_FILE, column_of, copy_project, edit, line_of,
                           run_cli)
@@ -280,4 +281,4 @@ def test_file_names_and_manifest(cli_root, tmp_path):
     ("Clínica Señora & Co.", "sleep", "patient", "es", "clinica-senora-co-sleep-patient-es.pdf"),
 ])
 def test_file_name(clinic, handout, variant, language, name):
-    assert output.file_name(clinic, handout, variant, language) == name
+    assert names.file_name(clinic, handout, variant, language) == name

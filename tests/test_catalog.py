@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from handoutpress import catalog
+from handoutpress.publish import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -80,7 +80,7 @@ def test_png_is_deterministic_and_well_formed():
 
 
 def test_catalog_lists_the_whole_manifest_not_only_what_was_rebuilt(out_dir, manifest, tmp_path):
-    from handoutpress.build import build
+    from handoutpress.publish.build import build
 
     out = tmp_path / "out"
     shutil.copytree(out_dir, out)
@@ -212,7 +212,7 @@ def test_serve_closes_idle_connections_and_caps_them(tmp_path, monkeypatch):
     import socket
     import threading
 
-    from handoutpress import serve
+    from handoutpress.publish import serve
 
     monkeypatch.setattr(serve.Handler, "timeout", 0.5)
     monkeypatch.setattr(serve, "MAX_CONNECTIONS", 2)
@@ -341,7 +341,7 @@ def _hex(css: str) -> str:
 
 def test_every_text_has_enough_contrast(served_page):
     """WCAG 2.1 1.4.3: every visible text at 4.5:1 or more against the background it sits on."""
-    from handoutpress.contrast import contrast_ratio
+    from handoutpress.checks.contrast import contrast_ratio
 
     texts = served_page.page.evaluate(TEXT_COLOURS)
     assert len(texts) > 50

@@ -319,7 +319,7 @@ def test_serve_refuses_bad_packet_requests_with_a_page_saying_why(clinic_server,
 
 
 def test_a_long_catalog_lists_a_hundred_rows_a_section_until_show_all(browser, tmp_path):  # noqa: F811
-    from handoutpress import catalog
+    from handoutpress.publish import catalog
 
     outputs = [{"handout": f"h{n:03d}", "variant": "patient", "audience": "patient", "language": "en",
                 "status": "approved", "path": f"h{n:03d}/h{n:03d}.pdf", "pages": 1, "bytes": 2048,

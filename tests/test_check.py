@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from handoutpress.check import run
+from handoutpress.publish.check import run
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "check"

@@ -9,8 +9,8 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from handoutpress.build import build
-from handoutpress.check import run as run_check
+from handoutpress.publish.build import build
+from handoutpress.publish.check import run as run_check
 
 from project_copy import VISIT_FILE, copy_project, edit, line_of, run_cli
 
@@ -131,7 +131,7 @@ def test_a_variant_naming_an_unknown_clinic_is_told_the_close_one(tmp_path):
 
 
 def test_watch_rebuilds_every_handout_when_a_clinic_or_its_logo_changes(tmp_path):
-    from handoutpress.watch import affected, dependencies
+    from handoutpress.designer.watch import affected, dependencies
 
     root = two_clinics(copy_project(tmp_path / "p"))
     deps = {"visit": dependencies(root, root / VISIT_FILE), "other": frozenset({"handouts/other.yaml"})}

@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph as RLParagraph
 
-from handoutpress.build import build
-from handoutpress.citations import format_source, number_sources
-from handoutpress.content import load_handout
+from handoutpress.load.content import load_handout
 from handoutpress.model import (BulletList, Callout, Cite, Emph, Group, Link, ListItem, Paragraph, Place, Section,
                                 Source, Strong, Table, Text, plain)
+from handoutpress.publish.build import build
+from handoutpress.resolve.citations import number_sources
+from handoutpress.resolve.sources import format_source
+from handoutpress.resolve.variants import filter_blocks
 from handoutpress.text import MarkupError, parse_inline, to_markup
-from handoutpress.variants import filter_blocks
 
 from project_copy import HANDOUT, ROOT, VISIT_FILE, copy_project, edit
 
@@ -241,7 +242,7 @@ def test_nested_containers_and_list_items_are_filtered_all_the_way_down():
 def test_audiences_in_a_handout_file(tmp_path):
     """A family-only section and list item written in YAML are gone from the patient resolution,
     and a source cited only there gets no number for the patient."""
-    from handoutpress.variants import find_variant, resolve
+    from handoutpress.resolve.variants import find_variant, resolve
 
     root = copy_project(tmp_path / "project", cli=False)
     edit(root, VISIT_FILE, "  - section:\n      heading: After the Visit\n",
@@ -300,7 +301,7 @@ def test_citation_only_in_the_call_to_action_comes_last():
 
 
 def test_sources_print_exactly_as_in_the_article():
-    from handoutpress.variants import find_variant, resolve
+    from handoutpress.resolve.variants import find_variant, resolve
 
     if not ARTICLE.is_file():
         pytest.skip(f"the source article is not at {ARTICLE} (shared/ must sit beside the repository)")

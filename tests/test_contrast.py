@@ -1,4 +1,4 @@
-"""Colour contrast, black-and-white distinctions and type sizes of layouts (handoutpress.contrast).
+"""Colour contrast, black-and-white distinctions and type sizes of layouts (handoutpress.checks.contrast).
 
 Known-answer WCAG ratios; every finding code triggered by a copy of the real layouts with one
 value changed, pointing at the file and line of that value; the shipped layouts checked as they are.
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from reportlab.lib.colors import HexColor
 
-from handoutpress.contrast import (MIN_GREY_STEP, Finding, check_theme, contrast_ratio, grayscale, is_large_print,
-                                   measurements, suggest_contrast)
-from handoutpress.layout import load_theme
+from handoutpress.checks.contrast import (MIN_GREY_STEP, Finding, check_theme, contrast_ratio, grayscale,
+                                          is_large_print, measurements, suggest_contrast)
+from handoutpress.load.layout import load_theme
 
 ROOT = Path(__file__).resolve().parent.parent
 STANDARD = "layouts/maple-mountain.yaml"

@@ -13,11 +13,11 @@ import pytest
 from PIL import Image
 
 from conftest import HANDOUT, ROOT, publish_once
-from handoutpress.contrast import contrast_ratio
-from handoutpress.glyphs import font_chars
-from handoutpress.layout import load_theme
-from handoutpress.pdfcheck import BASE14
-from handoutpress.preview import preview
+from handoutpress.checks.contrast import contrast_ratio
+from handoutpress.checks.glyphs import font_chars
+from handoutpress.designer.preview import preview
+from handoutpress.load.layout import load_theme
+from handoutpress.qa.fonts import BASE14
 from project_copy import LARGE, LAYOUT, line_of, run_cli
 
 LAYOUTS = ["maple-mountain", "maple-mountain-large-print"]
@@ -145,7 +145,7 @@ def test_specimen_shows_every_face_with_accents_and_quotes_and_no_missing_glyphs
 
 
 def test_specimen_default_output_and_a_bad_layout(tmp_path):
-    from handoutpress.specimen import write_specimen
+    from handoutpress.designer.specimen import write_specimen
 
     project = tmp_path / "p"
     for sub in ("layouts", "fonts", "handouts"):

@@ -11,8 +11,8 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from handoutpress.build import build
-from handoutpress.pdfcheck import check_tagged_pdf
+from handoutpress.publish.build import build
+from handoutpress.qa.pdfcheck import check_tagged_pdf
 from project_copy import copy_project, edit
 
 URL = "https://maplemountain.example.org/handouts/benzodiazepines/"  # + the variant's web page, <file>.html

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from handoutpress.build import build
-from handoutpress.yamlio import load
+from handoutpress.load.yamlio import load
+from handoutpress.publish.build import build
 
 from project_copy import MINI, copy_project, run_cli
 
@@ -285,7 +285,7 @@ def test_a_logo_with_absurd_numbers_is_an_error_at_the_layouts_logo_line(tmp_pat
 
 
 def test_an_ordinary_logo_still_builds_and_passes_qpdf(tmp_path):
-    from handoutpress.pdfcheck import run_qpdf_check
+    from handoutpress.qa.tools import run_qpdf_check
 
     root = copy_project(tmp_path / "project", cli=False)
     (root / "layouts" / "assets" / "odd.svg").write_text(
@@ -306,7 +306,7 @@ def test_an_ordinary_logo_still_builds_and_passes_qpdf(tmp_path):
     pytest.param(lambda d: d.replace(b"startxref", b"startxrex"), id="no-startxref"),
 ])
 def test_a_pdf_that_fails_its_syntax_check_is_never_published(tmp_path, monkeypatch, damage):
-    from handoutpress.render import finish as finish_module
+    from handoutpress.render.pdf import finish as finish_module
 
     root, out, before = _built(tmp_path)
     real = finish_module.finish
@@ -350,7 +350,7 @@ def test_a_new_file_reusing_a_published_id_leaves_the_published_pdfs_alone(tmp_p
 # ---------------------------------------------------------------- one build per out/ at a time
 
 def test_a_second_build_into_the_same_out_is_refused_naming_the_running_one(tmp_path):
-    from handoutpress import output
+    from handoutpress.publish import output
 
     root = copy_project(tmp_path / "project")
     (root / "handouts" / "sleep.yaml").write_text(MINI)
@@ -375,7 +375,7 @@ def test_the_lock_of_a_killed_build_does_not_block(tmp_path):
     out = root / "out"
     out.mkdir()
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
-                               "from handoutpress.output import lock; lock(Path(sys.argv[1])); print('held', flush=True); "
+                               "from handoutpress.publish.output import lock; lock(Path(sys.argv[1])); print('held', flush=True); "
                                "time.sleep(60)", str(out)], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline() == "held\n"
     assert "another build is writing" in run_cli(root, "build", "sleep").stderr
@@ -389,8 +389,8 @@ def test_the_lock_of_a_killed_build_does_not_block(tmp_path):
 def test_a_watch_rebuild_takes_the_lock_too(tmp_path):
     import io
 
-    from handoutpress import output
-    from handoutpress.watch import _Printer, rebuild
+    from handoutpress.designer.watch import _Printer, rebuild
+    from handoutpress.publish import output
 
     root = copy_project(tmp_path / "project", cli=False)
     (root / "handouts" / "sleep.yaml").write_text(MINI)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from handoutpress.build import build
+from handoutpress.publish.build import build
 from project_copy import MINI, copy_project, edit
 
 
@@ -47,15 +47,15 @@ def test_changes_rebuild_exactly_what_they_touch(tmp_path):
 
 def test_a_new_version_of_a_rendering_library_rebuilds_everything(tmp_path, monkeypatch):
     """A ReportLab (or pikepdf, Python, zlib...) upgrade may change the bytes: the key includes them."""
-    from handoutpress import build as build_module
+    from handoutpress.publish import build as build_module, inputs
 
     root = _project(tmp_path)
     out = root / "out"
-    assert "reportlab-" in build_module.libraries() and "pikepdf-" in build_module.libraries()
+    assert "reportlab-" in inputs.libraries() and "pikepdf-" in inputs.libraries()
     build(root, ["visit", "sleep"], out_dir=out)
     assert build(root, ["visit", "sleep"], out_dir=out).written == []
-    real = build_module.libraries()
-    monkeypatch.setattr(build_module, "libraries", lambda: real.replace("reportlab-", "reportlab-0.0.1+"))
+    real = inputs.libraries()
+    monkeypatch.setattr(inputs, "libraries", lambda: real.replace("reportlab-", "reportlab-0.0.1+"))
     assert len(build(root, ["visit", "sleep"], out_dir=out).written) == 3
 
 
@@ -101,7 +101,7 @@ def test_a_forced_rebuild_that_gives_the_same_bytes_rewrites_nothing(tmp_path):
 def test_each_handout_is_staged_as_soon_as_it_is_rendered(tmp_path, monkeypatch):
     """Memory holds one handout at a time: its PDFs and thumbnails go to temp files before the next handout
     is rendered, and nothing is renamed before the last one is in (the manifest last, then the catalog)."""
-    from handoutpress import build as build_module, output
+    from handoutpress.publish import build as build_module, output
 
     root = _project(tmp_path)
     events, stage, commit, render = [], output.stage, output.commit, build_module.build_handout

@@ -120,7 +120,7 @@ def _check_after_kill(out, finished, strict_manifest=False):
 def test_sigkill_at_random_moments_of_builds_that_rewrite_everything(tmp_path):
     """15 SIGKILLs at random moments of `publish.py build` (content changed before each, so the PDFs, the
     thumbnails, the catalog and the manifest are all rewritten); after each, out/ is checked file by file."""
-    from handoutpress.pdfcheck import run_qpdf_check
+    from handoutpress.qa.tools import run_qpdf_check
 
     root, finished = _kill_project(tmp_path)
     out = root / "out"
@@ -186,7 +186,7 @@ def test_a_build_that_dies_after_any_rename_leaves_whole_files_and_the_next_buil
     PDFs, so a build can only die with a lagging manifest in the few microseconds between those renames;
     then the entries that lag are PDFs of this very build, complete, and the next build (which re-hashes
     every PDF it would skip) puts out/ exactly as a finished build leaves it."""
-    from handoutpress.build import build
+    from handoutpress.publish.build import build
 
     root, finished = _kill_project(tmp_path)
     out = root / "out"
@@ -219,8 +219,8 @@ def test_a_build_that_dies_after_any_rename_leaves_whole_files_and_the_next_buil
 def test_a_build_that_dies_while_writing_its_files_changes_nothing_in_out(tmp_path, monkeypatch):
     """Until its first rename a build only writes hidden temp files: stopped at any flush before that, out/
     is exactly the previous build, and the next build removes the temp files a killed build left."""
-    from handoutpress import output
-    from handoutpress.build import build
+    from handoutpress.publish import output
+    from handoutpress.publish.build import build
 
     root, finished = _kill_project(tmp_path)
     out = root / "out"

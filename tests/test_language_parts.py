@@ -5,9 +5,9 @@ from __future__ import annotations
 import pikepdf
 import pytest
 
-from handoutpress.build import build
 from handoutpress.model import Lang, Text, plain
-from handoutpress.pdfcheck import check_tagged_pdf
+from handoutpress.publish.build import build
+from handoutpress.qa.pdfcheck import check_tagged_pdf
 from handoutpress.text import MarkupError, parse_inline
 from project_copy import copy_project, line_of
 

@@ -5,8 +5,9 @@ import pikepdf
 import pdfplumber
 import pypdf
 
-from handoutpress.build import build
-from handoutpress.pdfcheck import check_tagged_pdf, struct_outline
+from handoutpress.publish.build import build
+from handoutpress.qa.pdfcheck import check_tagged_pdf
+from handoutpress.qa.tools import struct_outline
 from project_copy import copy_project
 
 LONG = """\

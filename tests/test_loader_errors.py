@@ -2,7 +2,7 @@
 
 Each case copies the real project (handouts/, layouts/, fonts/, publish.py) into tmp_path, adds the tests'
 own handout (handouts/visit.yaml, so lines and paths stay put while the real handouts are edited), breaks
-one thing, and checks the problem both through the library (handoutpress.build.build) and through the
+one thing, and checks the problem both through the library (handoutpress.publish.build.build) and through the
 command line (exit 1, message on stderr, no traceback). Expected lines and columns are computed from
 the edited text, never guessed.
 """
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from handoutpress.build import build
-from handoutpress.content import load_handout
 from handoutpress.errors import Problem, PublishError
-from handoutpress.yamlio import load
+from handoutpress.load.content import load_handout
+from handoutpress.load.yamlio import load
+from handoutpress.publish.build import build
 
 from project_copy import (LARGE, LAYOUT, MINI, VISIT_FILE, copy_project, edit, edit_re, line_of,
                           run_cli)

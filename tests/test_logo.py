@@ -14,7 +14,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from handoutpress.errors import PublishError
-from handoutpress.logo import load_mark
+from handoutpress.load.logo import load_mark
 
 ROOT = Path(__file__).resolve().parent.parent
 MARK = ROOT / "layouts" / "assets" / "maple-mountain-mark.svg"

@@ -9,7 +9,7 @@ from reportlab.graphics import renderPDF
 from reportlab.lib.colors import HexColor, white
 from reportlab.pdfgen import canvas
 
-from handoutpress.logo import load_mark, mark_inks
+from handoutpress.load.logo import load_mark, mark_inks
 
 HERE = Path(__file__).resolve().parent
 TWO = HERE / "fixtures" / "clinics" / "riverbend-mark.svg"  # blue disc, white wave, green hill
@@ -54,8 +54,8 @@ def test_a_one_colour_mark_still_takes_the_ink_in_auto():
 
 
 def test_check_warns_when_a_layout_prints_a_several_colour_mark_in_one_ink(tmp_path):
-    from handoutpress.check import logo_ink_problems
-    from handoutpress.layout import load_theme
+    from handoutpress.checks.contrast import logo_ink_problems
+    from handoutpress.load.layout import load_theme
 
     from project_copy import copy_project
 
@@ -72,7 +72,7 @@ def test_check_warns_when_a_layout_prints_a_several_colour_mark_in_one_ink(tmp_p
 
 
 def test_check_warns_for_a_clinics_own_several_colour_mark_in_a_one_ink_layout(tmp_path):
-    from handoutpress.check import run
+    from handoutpress.publish.check import run
 
     from project_copy import VISIT_FILE, copy_project, edit
     from test_clinics import two_clinics

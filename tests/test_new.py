@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from handoutpress.check import run
-from handoutpress.starter import template_names
+from handoutpress.publish.check import run
+from handoutpress.publish.starter import template_names
 
 from project_copy import copy_project, run_cli
 

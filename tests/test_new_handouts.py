@@ -8,7 +8,7 @@ import re
 import pikepdf
 import pytest
 
-from handoutpress.content import load_clinic
+from handoutpress.load.content import load_clinic
 from test_blocks import elements, kids, page_texts, tree
 from conftest import ROOT
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from handoutpress import packet as packets
 from handoutpress.errors import PublishError
+from handoutpress.publish import packet as packets
 
 ROOT = Path(__file__).resolve().parents[1]
 THREE = ["benzodiazepines:patient", "benzodiazepines:large-print", "benzodiazepines:admissions"]
@@ -120,15 +120,15 @@ def test_tags_are_one_tree_with_a_part_per_handout_and_consistent_keys(three, ma
 def test_the_packet_passes_the_validators(three, out_dir, manifest):
     import page
 
-    from handoutpress import pdfcheck
+    from handoutpress.qa import pdfcheck, tools
 
     for profile in ("ua1", "2a"):
         report = page.validate_pdf(str(three), profile=profile)
         assert report.is_compliant, [(f.rule_id, f.message) for f in report.failures]
-    assert pdfcheck.run_qpdf_check(three) == []
+    assert tools.run_qpdf_check(three) == []
     assert pdfcheck.check_tagged_pdf(three) == []
     # outloud: no error-level finding, as for every published PDF
-    assert pdfcheck.run_outloud(three) == []
+    assert tools.run_outloud(three) == []
 
 
 def test_same_request_same_bytes(three, out_dir, tmp_path):

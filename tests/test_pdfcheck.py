@@ -11,15 +11,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from handoutpress import pdfcheck
-from handoutpress.render.finish import _clean_to_unicode
-from handoutpress.pdfcheck import (
-    Finding,
-    check_tagged_pdf,
-    run_pdfua,
-    run_qpdf_check,
-    struct_outline,
-)
+from handoutpress.qa import pdfcheck, tools
+from handoutpress.qa.findings import Finding
+from handoutpress.qa.pdfcheck import check_tagged_pdf
+from handoutpress.qa.tools import run_pdfua, run_qpdf_check, struct_outline
+from handoutpress.render.pdf.finish import _clean_to_unicode
 
 FONT = Path(__file__).resolve().parents[1] / "fonts" / "AtkinsonHyperlegible-Regular.ttf"
 SRGB = Path(__file__).resolve().parents[1] / "handoutpress" / "data" / "sRGB.icc"  # the profile the project ships
@@ -214,7 +210,7 @@ def test_parse_struct_text_attributes_titles_and_text_after_children():
         '        "Dose"\n'
         "  Figure\n"
     )
-    assert pdfcheck.parse_struct_text(output) == [
+    assert tools.parse_struct_text(output) == [
         (0, "Document", ""),
         (1, "P", 'Call "us"  today.'),
         (2, "Link", "here"),
@@ -460,7 +456,7 @@ def test_pdfua_heading_rule_runs_and_reports_an_empty_heading(make_pdf, monkeypa
     path = make_pdf(lambda d: setattr(d.h1, "K", Array([0])))
     assert run_pdfua(path) == []
     assert "pdfua:UA-14-001" in codes(run_pdfua(make_pdf(lambda d: d.add(d.doc, "/H2"), name="empty.pdf")))
-    monkeypatch.setattr(pdfcheck, "PDFUA_FIXES", {})
+    monkeypatch.setattr(tools, "PDFUA_FIXES", {})
     assert codes(run_pdfua(path)) == {"pdfua-rule-crashed:UA-14-001"}
 
 

@@ -8,13 +8,13 @@ import types
 import pytest
 
 from conftest import ROOT
-from handoutpress import pemat as pm
-from handoutpress.model import (BulletList, ListItem, Paragraph, Place, Resolved, Review, Section, Strong,
-                                Table, Text, Variant)
-from handoutpress.plainlanguage import plain_language
-from handoutpress.plainwords import parse, word_list, word_uses
-from handoutpress.readability import sentences_of
-from handoutpress.reading_advice import drivers, english
+from handoutpress.checks import pemat as pm
+from handoutpress.checks.plain_language import plain_language
+from handoutpress.checks.plain_words import parse, word_list, word_uses
+from handoutpress.checks.readability import sentences_of
+from handoutpress.checks.reading_advice import drivers, english
+from handoutpress.model import (BulletList, ListItem, Paragraph, Place, Resolved, Review, Section, Strong, Table,
+                                Text, Variant)
 
 
 def _place(line):
@@ -151,7 +151,7 @@ def test_pemat_long_sections_generic_headings_and_tables_without_headings():
 
 
 def test_pemat_in_spanish_and_a_form_as_the_tool():
-    from handoutpress.readability_es import split_sentences_es
+    from handoutpress.checks.readability_es import split_sentences_es
 
     blocks = [Paragraph(t("La tolerancia es cuando el cuerpo se acostumbra al medicamento."), _place(1)),
               BulletList((ListItem(t("Llame a su médico."), _place(3)), ListItem(t("Tome cada dosis."), _place(4))),
@@ -176,7 +176,7 @@ def test_drivers_name_the_part_above_plain_text():
 
 
 def _reading(resolved):
-    from handoutpress.readability import reading_level
+    from handoutpress.checks.readability import reading_level
 
     return reading_level(resolved)
 
@@ -211,8 +211,8 @@ def test_long_sentences_of_short_words_are_told_about_the_sentences():
 # ---- the shipped handout ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def checked():
-    from handoutpress.check import run
-    from handoutpress.report import as_json, as_text
+    from handoutpress.checks.report import as_json, as_text
+    from handoutpress.publish.check import run
 
     result = run(ROOT)
     return result, as_text(result), json.loads(as_json(result))
@@ -246,7 +246,7 @@ def test_the_report_shows_every_variant_with_its_figures(checked):
 
 
 def test_the_catalog_shows_each_variants_reading_level():
-    from handoutpress.catalog import catalog_html
+    from handoutpress.publish.catalog import catalog_html
 
     entries = [{"handout": "h", "variant": "family", "audience": "family", "language": "en", "status": "draft",
                 "path": "h/a.pdf", "pages": 2, "bytes": 2048, "title": "A",

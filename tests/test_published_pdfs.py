@@ -412,7 +412,7 @@ def _digests(folder: Path) -> dict[str, str]:
 
 
 def test_rebuild_gives_identical_bytes(published, tmp_path):
-    from handoutpress.build import build
+    from handoutpress.publish.build import build
 
     report = build(ROOT, out_dir=tmp_path)
     assert report.problems == []

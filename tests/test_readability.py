@@ -16,13 +16,13 @@ import socket
 import pytest
 
 from conftest import ARTICLE, ROOT
-from handoutpress import readability
-from handoutpress.content import load_clinic, load_handout
+from handoutpress.checks import readability
+from handoutpress.checks.readability import (flesch_kincaid, reading_level, sentences_of, smog, split_sentences,
+                                             syllables, words_of)
+from handoutpress.load.content import load_clinic, load_handout
 from handoutpress.model import (BulletList, Callout, ListItem, Paragraph, Place, Resolved, Section, Strong, Table,
                                 Text)
-from handoutpress.readability import (flesch_kincaid, reading_level, sentences_of, smog, split_sentences, syllables,
-                                      words_of)
-from handoutpress.variants import resolve
+from handoutpress.resolve.variants import resolve
 
 HANDOUT_FILE = "handouts/benzodiazepines.yaml"
 

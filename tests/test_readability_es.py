@@ -7,10 +7,10 @@ import socket
 import pytest
 
 from conftest import ROOT
-from handoutpress.content import load_clinic, load_handout
+from handoutpress.checks.readability_es import (fernandez_huerta, inflesz_band, reading_level_es, sentence_ease,
+                                                split_sentences_es, syllables, szigriszt_pazos)
+from handoutpress.load.content import load_clinic, load_handout
 from handoutpress.model import Paragraph, Place, Resolved, Text
-from handoutpress.readability_es import (fernandez_huerta, inflesz_band, reading_level_es, sentence_ease,
-                                         split_sentences_es, syllables, szigriszt_pazos)
 from spanish_syllables import WORDS
 
 
@@ -93,7 +93,7 @@ def test_scoring_is_offline(monkeypatch):
 
 # ---- the shipped Spanish variant ------------------------------------------------------------
 def test_the_spanish_variant_is_scored_with_its_lines():
-    from handoutpress.build import Caches, check_variant
+    from handoutpress.publish.build import Caches, check_variant
 
     clinic = load_clinic(ROOT / "handouts" / "clinic.yaml", display="handouts/clinic.yaml")
     handout = load_handout(ROOT / "handouts/benzodiazepines.yaml", clinic, display="handouts/benzodiazepines.yaml")

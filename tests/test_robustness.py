@@ -37,10 +37,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handoutpress.build import build
 from handoutpress.errors import Problem, PublishError
-from handoutpress.pdfcheck import run_qpdf_check
-from handoutpress.yamlio import MAX_DEPTH, load
+from handoutpress.load.yamlio import MAX_DEPTH, load
+from handoutpress.publish.build import build
+from handoutpress.qa.tools import run_qpdf_check
 
 from project_copy import MINI, VISIT, copy_project, run_cli
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from handoutpress.reference import generated
-from handoutpress.yamlio import load
+from handoutpress.load.reference import generated
+from handoutpress.load.yamlio import load
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = [("handouts/benzodiazepines.yaml", "handout"), ("handouts/clinic.yaml", "clinic"),

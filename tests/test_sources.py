@@ -8,10 +8,10 @@ import pikepdf
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handoutpress.build import build
-from handoutpress.check import run as run_check
-from handoutpress.citations import format_source
 from handoutpress.model import Place, Source
+from handoutpress.publish.build import build
+from handoutpress.publish.check import run as run_check
+from handoutpress.resolve.sources import format_source
 
 from project_copy import VISIT_FILE, copy_project, edit
 

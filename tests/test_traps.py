@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from handoutpress.build import build
 from handoutpress.errors import PublishError
+from handoutpress.publish.build import build
 
 from project_copy import MINI, copy_project, run_cli
 
@@ -53,7 +53,7 @@ def _use_chain(levels: int) -> str:
 def test_a_logo_of_doubling_use_chains_is_refused_at_once_at_its_line(tmp_path, levels):
     from reportlab.lib.colors import black
 
-    from handoutpress.logo import MAX_ELEMENTS, load_mark
+    from handoutpress.load.logo import MAX_ELEMENTS, load_mark
 
     svg = tmp_path / "mark.svg"
     svg.write_text(_use_chain(levels))
@@ -67,7 +67,7 @@ def test_a_logo_of_doubling_use_chains_is_refused_at_once_at_its_line(tmp_path, 
 def test_a_logo_whose_use_refers_in_a_circle_is_refused(tmp_path):
     from reportlab.lib.colors import black
 
-    from handoutpress.logo import load_mark
+    from handoutpress.load.logo import load_mark
 
     svg = tmp_path / "mark.svg"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">\n'
@@ -80,7 +80,7 @@ def test_a_logo_whose_use_refers_in_a_circle_is_refused(tmp_path):
 def test_a_logo_with_a_few_uses_still_draws(tmp_path):
     from reportlab.lib.colors import black
 
-    from handoutpress.logo import load_mark
+    from handoutpress.load.logo import load_mark
 
     svg = tmp_path / "mark.svg"
     svg.write_text(_use_chain(5))
@@ -129,7 +129,7 @@ def test_small_string_building_still_works(template, printed):
 
 
 def _handout_problems(tmp_path, text: str) -> list:
-    from handoutpress.content import load_handout
+    from handoutpress.load.content import load_handout
 
     path = tmp_path / "sleep.yaml"
     path.write_text(text)
@@ -154,7 +154,7 @@ def test_text_that_yaml_turns_into_a_different_number_is_refused_at_its_place(tm
 
 
 def test_numbers_that_read_back_as_written_are_still_text(tmp_path):
-    from handoutpress.content import load_handout
+    from handoutpress.load.content import load_handout
 
     table = "  - table:\n      header: [Dose, Note]\n      rows:\n        - [5, 2.5]\n"
     path = tmp_path / "sleep.yaml"
@@ -231,7 +231,7 @@ def test_translation_refuses_a_language_that_is_not_a_code(cli_project, language
     ('subtitle: "What to expect', None),  # no quote later at all: the end of the file
 ])
 def test_a_missing_closing_quote_is_reported_where_it_opened(tmp_path, opened, later):
-    from handoutpress.yamlio import load
+    from handoutpress.load.yamlio import load
 
     text = MINI.replace('version: "1.0"', 'version: "1.0"\n' + opened)
     if later:
@@ -270,7 +270,7 @@ def test_a_list_item_yaml_folds_into_the_item_above_is_a_warning_at_its_line(tmp
 
 
 def test_a_dash_inside_quoted_or_one_line_text_is_no_warning(tmp_path):
-    from handoutpress.check import swallowed_items
+    from handoutpress.checks.indentation import swallowed_items
 
     path = tmp_path / "sleep.yaml"
     path.write_text(MINI.replace("body:\n", 'body:\n  - paragraph: "Take it\n      - or not"\n'

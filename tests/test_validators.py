@@ -12,8 +12,9 @@ import pikepdf
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from handoutpress.build import build
-from handoutpress.pdfcheck import check_tagged_pdf, run_outloud, run_page_validation, run_pdfua
+from handoutpress.publish.build import build
+from handoutpress.qa.pdfcheck import check_tagged_pdf
+from handoutpress.qa.tools import run_outloud, run_page_validation, run_pdfua
 # the robustness suite's generator of hard but well-formed handouts, and its copied project
 from test_robustness import dump, handouts, project  # noqa: F401  (project is a fixture)
 

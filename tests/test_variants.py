@@ -1,7 +1,7 @@
 """Audiences, per-variant source numbering, draft marks, the Spanish translation and review dates.
 
 Issue 4's "Done when". The expectations come from the handout itself, loaded with the library
-(handoutpress.content / variants / citations), and are checked against the PDFs of the session
+(handoutpress.load.content / variants / citations), and are checked against the PDFs of the session
 build (conftest.py) read back with pdfplumber and pikepdf. The stale-translation tests build a
 copy of the project once, restricted to the one handout.
 """
@@ -23,12 +23,12 @@ import pytest
 import yaml
 
 from conftest import HANDOUT, ROOT, normalise
-from handoutpress.citations import format_source
-from handoutpress.content import block_texts, load_handout, walk_blocks
 from handoutpress.labels import format_date, labels_for
+from handoutpress.load.content import block_texts, load_handout, walk_blocks
+from handoutpress.load.translation import to_source
 from handoutpress.model import BulletList, Callout, Cite, Group, ListItem, Paragraph, Section, Table, Text, plain
-from handoutpress.translation import to_source
-from handoutpress.variants import find_variant, resolve
+from handoutpress.resolve.sources import format_source
+from handoutpress.resolve.variants import find_variant, resolve
 
 from project_copy import copy_project, edit_re, run_cli
 
@@ -471,7 +471,7 @@ def _manifest(out: Path) -> dict:
 def stale(published, tmp_path_factory) -> Stale:
     """A copy of the project whose out/ holds the session build (the build before the change);
     one word of one English patient paragraph changed, then the handout built once more."""
-    from handoutpress.build import build
+    from handoutpress.publish.build import build
 
     root = copy_project(tmp_path_factory.mktemp("stale") / "project")
     out = root / "out"

@@ -13,8 +13,8 @@ import shutil
 from PIL import Image
 
 from conftest import ROOT
-from handoutpress import visual
-from handoutpress.preview import render_handout
+from handoutpress.designer import visual
+from handoutpress.designer.preview import render_handout
 from project_copy import LAYOUT, copy_project, edit, run_cli
 
 

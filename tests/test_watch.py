@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from handoutpress import watch as w
+from handoutpress.designer import watch as w
 
 from project_copy import LAYOUT, MINI, VISIT_FILE, copy_project, edit
 
@@ -285,7 +285,7 @@ def test_no_progress_in_ci_logs_or_when_not_on_a_terminal(small_project):
 
 
 def test_build_calls_progress_for_every_handout_and_variant(tmp_path):
-    from handoutpress.build import build
+    from handoutpress.publish.build import build
 
     root = copy_project(tmp_path / "p", cli=False)
     (root / "handouts" / "sleep.yaml").write_text(MINI, "utf-8")

@@ -14,7 +14,7 @@ import pytest
 from conftest import normalise
 from handoutpress import model as m
 from handoutpress.render.html import BUDGET_KB, PageLinks, render_page
-from test_catalog import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, _missing
+from test_catalog import TIMEOUT_MS, _missing, browser  # noqa: F401 (browser is a fixture)
 from test_published_pdfs import find_subsequence
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,7 +78,7 @@ def test_spanish_page_keeps_english_source_titles_in_english(out_dir, manifest):
 
 
 def test_same_input_gives_the_same_page_bytes(tmp_path, out_dir, manifest):
-    from handoutpress.build import build
+    from handoutpress.publish.build import build
 
     again = tmp_path / "again"
     build(ROOT, ["benzodiazepines"], ["patient"], out_dir=again)
@@ -111,7 +111,7 @@ def _resolved(blocks=(), title="T", **variant) -> m.Resolved:
 
 @pytest.fixture(scope="module")
 def theme():
-    from handoutpress.layout import load_theme
+    from handoutpress.load.layout import load_theme
 
     return load_theme(ROOT, "maple-mountain")
 
@@ -164,18 +164,7 @@ def test_robustness_payloads_render_as_text(theme):
 # ---------------------------------------------------------------- in the browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).is_file():
-        _missing(f"Debian's chromium is not at {CHROMIUM}: apt-get install -y chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("Playwright for Python is not installed: pip install -e '.[test]'")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
-        yield browser
-        browser.close()
+# the browser fixture is the catalog tests' own (Debian's Chromium through Playwright)
 
 
 def _open(browser, path: Path, width: int):

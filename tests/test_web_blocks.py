@@ -101,7 +101,7 @@ variants:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """out/ of a project copy holding the handout; (out folder, its manifest entries)."""
-    from handoutpress.build import build
+    from handoutpress.publish.build import build
 
     root = copy_project(tmp_path_factory.mktemp("webblocks"), cli=False)
     _pictures(root)
@@ -174,7 +174,7 @@ def test_author_text_stays_literal(built):
 
 
 def test_same_input_gives_the_same_page_bytes(built, tmp_path):
-    from handoutpress.build import build
+    from handoutpress.publish.build import build
 
     out, _ = built
     again = tmp_path / "again"
@@ -250,7 +250,7 @@ def test_print_breaks_before_the_page_break_and_keeps_blocks_together(browser, b
 def test_robustness_payloads_render_as_text_in_every_new_block(tmp_path):
     """The robustness suite's odd values as the text, terms, cells, captions and alt text of the new blocks."""
     from handoutpress import model as m
-    from handoutpress.layout import load_theme
+    from handoutpress.load.layout import load_theme
     from handoutpress.render.html import PageLinks, render_page
     from test_robustness import EXOTIC
     from test_web import EVIL, ROOT, _resolved

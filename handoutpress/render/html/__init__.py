@@ -1,4 +1,4 @@
-"""The web page of a variant, from the same resolved document the PDF renderer takes."""
+"""render/html: takes a resolved document and its theme and gives the web page."""
 from .page import BUDGET_KB, Other, PageLinks, render_page
 from .style import font_files
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ... import model as m
-from ...citations import format_source
 from ...labels import labels_for
-from ..document import review_line  # format-neutral; moves to resolve/ with the reorganisation
+from ...page_text import review_line  # format-neutral; moves to resolve/ with the reorganisation
+from ...resolve.sources import format_source
 from . import blocks as b
 from .blocks import esc
 from .mark import inline_mark
@@ -132,7 +132,7 @@ def _sources(resolved, ctx, lab, words) -> list[str]:
 def _footer(clinic, lab, words, variant, handout, resolved) -> list[str]:
     """Alternate formats (only those there are), the disclaimer, the review furniture and the clinic's contact block."""
     from ...labels import availability
-    from ...variants import alternatives
+    from ...resolve.variants import alternatives
 
     offers = resolved.offers if resolved.offers is not None else alternatives(handout, variant)
     texts = [t for t in (availability(variant.language, *offers, clinic.phone.value), lab["disclaimer"],
