@@ -6,8 +6,6 @@ seconds with its input instead of taking half a minute or gigabytes.
 from __future__ import annotations
 
 import json
-import signal
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,26 +14,14 @@ from handoutpress.errors import PublishError
 from handoutpress.publish.build import build
 
 from project_copy import MINI, copy_project, run_cli
+from test_robustness import time_limit
 
 GUARD = 20  # seconds; each case here takes well under one
 
 
-class Hang(BaseException):
-    """Past the guard: not an Exception, so nothing under test can swallow it."""
-
-
-@contextmanager
 def hang_guard(what: str, seconds: float = GUARD):
-    def expire(signum, frame):
-        raise Hang(f"{what} took over {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    """The robustness suite's time limit: a hang guard, not a timing."""
+    return time_limit(seconds, what)
 
 
 # ---------------------------------------------------------------- slow or heavy inputs
