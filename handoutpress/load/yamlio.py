@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import stat
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,6 +80,8 @@ def _convert(doc: Doc, node, path: Path_, problems: list[Problem]):
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(doc, item, path + (i,), problems) for i, item in enumerate(node.value)]
+    if node.tag == _STR:  # most values: text, as PyYAML's constructor would give it, without its bookkeeping
+        return node.value
     if node.tag == "tag:yaml.org,2002:value":  # a bare '=' (YAML 1.1's "value" key): text to an author
         return node.value
     try:
@@ -200,62 +201,72 @@ def _reader_problem(path: Path, name: str, exc) -> Problem:
 
 
 def _compose_without_aliases(loader: _Loader, name: str):
-    """Compose the single document, refusing anchors and aliases before they expand."""
-    # Check events first: an alias bomb is refused before any node tree is built.
-    events, depth = [], 0
+    """Compose the single document, refusing anchors, aliases, tags and deep nesting event by event,
+    before anything they describe is built (an alias bomb never expands).
+
+    One pass over LibYAML's events builds the same node tree PyYAML's composer would (same tags,
+    values, marks and styles; tests/test_yaml_compose.py compares the two), without its per-event
+    method calls: the loader's largest cost."""
+    scalar_event, seq_start, map_start = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
+    ScalarNode, SequenceNode, MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+    resolve = _RESOLVER.resolve
+    root, stack, pending = None, [], []  # open collections; per open mapping, its key waiting for a value
+    documents = 0
+
+    def refuse(event, message, fix, code):
+        m = event.start_mark
+        raise PublishError(Problem(name, m.line + 1, m.column + 1, "", message, fix, code=code))
+
     while loader.check_event():
-        event = loader.peek_event()
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:  # [[[[...]]]] 10000 deep would be a RecursionError, and slow to scan
-                m = event.start_mark
-                raise PublishError(Problem(name, m.line + 1, m.column + 1, "",
-                                           f"lists and mappings are nested more than {MAX_DEPTH} deep",
-                                           "flatten the structure", code="yaml-too-deep"))
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-        if getattr(event, "tag", None) not in _PLAIN_TAGS:  # !foo, !!python/..., !!binary: data has no types
-            m, tag = event.start_mark, event.tag.replace("tag:yaml.org,2002:", "!!", 1)
-            raise PublishError(Problem(name, m.line + 1, m.column + 1, "",
-                                       f"YAML tags ({tag}) are not supported",
-                                       "remove the tag; write the value as plain text", code="yaml-tag"))
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            m = event.start_mark
-            raise PublishError(Problem(name, m.line + 1, m.column + 1, "",
-                                       "YAML anchors and aliases (& and *) are not supported",
-                                       "write the value out in full", code="yaml-alias"))
-        if isinstance(event, yaml.DocumentStartEvent) and any(
-                isinstance(e, yaml.DocumentStartEvent) for e in events):
-            m = event.start_mark
-            raise PublishError(Problem(name, m.line + 1, m.column + 1, "",
-                                       "the file holds more than one YAML document", "keep one document per file", code="yaml-documents"))
-        events.append(loader.get_event())
-    replay = _Replay(events)
-    return replay.compose()
+        event = loader.get_event()
+        kind = type(event)
+        if kind is scalar_event or kind is seq_start or kind is map_start:
+            tag = event.tag
+            if tag not in _PLAIN_TAGS:  # !foo, !!python/..., !!binary: data has no types
+                refuse(event, f"YAML tags ({tag.replace('tag:yaml.org,2002:', '!!', 1)}) are not supported",
+                       "remove the tag; write the value as plain text", "yaml-tag")
+            if event.anchor:
+                refuse(event, "YAML anchors and aliases (& and *) are not supported", "write the value out in full",
+                       "yaml-alias")
+            if kind is scalar_event:
+                if tag is None or tag == "!":
+                    tag = resolve(ScalarNode, event.value, event.implicit) if event.implicit[0] else _STR
+                node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+            else:
+                if len(stack) >= MAX_DEPTH:  # [[[[...]]]] 10000 deep would be a RecursionError, and slow to scan
+                    refuse(event, f"lists and mappings are nested more than {MAX_DEPTH} deep", "flatten the structure",
+                           "yaml-too-deep")
+                if kind is seq_start:
+                    node = SequenceNode(_SEQ if tag is None or tag == "!" else tag, [], event.start_mark, None,
+                                        flow_style=event.flow_style)
+                else:
+                    node = MappingNode(_MAP if tag is None or tag == "!" else tag, [], event.start_mark, None,
+                                       flow_style=event.flow_style)
+            if not stack:
+                root = node
+            elif type(parent := stack[-1]) is SequenceNode:
+                parent.value.append(node)
+            elif pending[-1] is None:
+                pending[-1] = node
+            else:
+                parent.value.append((pending[-1], node))
+                pending[-1] = None
+            if kind is not scalar_event:
+                stack.append(node)
+                pending.append(None)
+        elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+            stack.pop().end_mark = event.end_mark
+            pending.pop()
+        elif kind is yaml.AliasEvent:
+            refuse(event, "YAML anchors and aliases (& and *) are not supported", "write the value out in full",
+                   "yaml-alias")
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                refuse(event, "the file holds more than one YAML document", "keep one document per file",
+                       "yaml-documents")
+    return root
 
 
-class _Replay(yaml.composer.Composer, yaml.resolver.Resolver):
-    """Compose a node tree from already-checked events."""
-
-    def __init__(self, events):
-        self._events = deque(events)
-        yaml.composer.Composer.__init__(self)
-        yaml.resolver.Resolver.__init__(self)
-
-    def check_event(self, *choices):
-        if not self._events:
-            return False
-        return not choices or isinstance(self._events[0], choices)
-
-    def peek_event(self):
-        return self._events[0]
-
-    def get_event(self):
-        return self._events.popleft()
-
-    def compose(self):
-        self.get_event()  # StreamStart
-        node = None
-        if not self.check_event(yaml.StreamEndEvent):
-            node = self.compose_document()
-        return node
+_RESOLVER = yaml.resolver.Resolver()  # the implicit tags of plain scalars (int, float, bool, null, timestamp)
+_STR, _SEQ, _MAP = ("tag:yaml.org,2002:" + kind for kind in ("str", "seq", "map"))

@@ -326,12 +326,11 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         result.warnings += built.warnings
         built.warnings = [p for p in clinic_checks if p.file == built.handout.clinic.file] + built.warnings
         built.source = shown
-        from .catalog import search_words, thumbnail
+        from .catalog import thumbnail_and_words
 
         try:
             with _signals_held():  # pdfium's C code, likewise
-                built.thumbnail = thumbnail(built.data)
-                built.words = search_words(built.data)
+                built.thumbnail, built.words = thumbnail_and_words(built.data)
         except Exception:  # noqa: BLE001 - pdfium's errors; the catalog tries again from the file
             built.thumbnail = None
         result.built.append(built)

@@ -68,14 +68,29 @@ def png(width: int, height: int, rgb: bytes, stride: int | None = None) -> bytes
 
 def thumbnail(pdf: Path | bytes, width: int = THUMB_PIXELS) -> bytes:
     """Page 1 of a PDF (a file, or its bytes) as PNG bytes, width pixels wide, on white."""
+    return thumbnail_and_words(pdf, width, words=False)[0]
+
+
+def thumbnail_and_words(pdf: Path | bytes, width: int = THUMB_PIXELS, words: bool = True) -> tuple[bytes, str]:
+    """The thumbnail of page 1 and the search words of every page (search_words), from one opening of the PDF."""
     import pypdfium2
 
     doc = pypdfium2.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
     try:
-        page = doc[0]
-        bitmap = page.render(scale=width / page.get_width(), rev_byteorder=True, fill_color=(255, 255, 255, 255),
-                             draw_annots=False)
-        return png(bitmap.width, bitmap.height, bytes(bitmap.buffer), bitmap.stride)
+        texts = []
+        for number, page in enumerate(doc):
+            if number == 0:
+                bitmap = page.render(scale=width / page.get_width(), rev_byteorder=True,
+                                     fill_color=(255, 255, 255, 255), draw_annots=False)
+                image = png(bitmap.width, bitmap.height, bytes(bitmap.buffer), bitmap.stride)
+                if not words:
+                    page.close()
+                    break
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return image, " ".join(words_of(" ".join(texts)))
     finally:
         doc.close()
 
@@ -123,6 +138,8 @@ def write_thumbnails(manifest: dict, out_dir: Path) -> dict[str, tuple[int, int]
 
 def fold(text: str) -> str:
     """Lower case without accents: 'Benzodiazepinas Qué' -> 'benzodiazepinas que' (the page folds queries alike)."""
+    if text.isascii():  # nothing to decompose (most English text): a C-speed lower()
+        return text.lower()
     return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
 
 
