@@ -328,6 +328,7 @@ class Handout:
     places: dict = field(default_factory=dict)  # "title", "subtitle" -> Place
     accepted_words: tuple = ()  # listed jargon approved in every variant's text (plainwords)
     own_url: str = ""  # the handout's own url:, which every clinic keeps; "" to use each clinic's handout_url
+    folded_dashes: tuple = ()  # (path, line, column, text): '- ' lines YAML folded into plain text (yamlio)
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,9 @@ def test_a_list_item_yaml_folds_into_the_item_above_is_a_warning_at_its_line(tmp
 def test_a_dash_inside_quoted_or_one_line_text_is_no_warning(tmp_path):
     from handoutpress.checks.indentation import swallowed_items
 
+    from handoutpress.load.content import load_handout
+
     path = tmp_path / "sleep.yaml"
     path.write_text(MINI.replace("body:\n", 'body:\n  - paragraph: "Take it\n      - or not"\n'
                                             "  - paragraph: Take 10 - 20 mg.\n"))
-    assert swallowed_items(path, "handouts/sleep.yaml") == []
+    assert swallowed_items(load_handout(path, None, "handouts/sleep.yaml")) == []

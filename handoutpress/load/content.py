@@ -453,7 +453,8 @@ def _build_handout(doc, ck, data, clinic, layouts, folder=None) -> Handout:
                    call_to_action=cta, clinic=clinic, url=data["url"] or (
                        clinic.handout_url.value.replace("{id}", data["id"]) if clinic and clinic.handout_url else ""),
                    places={key: b.place((key,)) for key in ("id", "title", "subtitle")},
-                   accepted_words=tuple(data["accepted_words"]), own_url=data["url"] or "")
+                   accepted_words=tuple(data["accepted_words"]), own_url=data["url"] or "",
+                   folded_dashes=tuple(doc.folded))
 
 
 def _source(v, place) -> Source:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -270,12 +271,28 @@ def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None 
     return mark
 
 
-def title_mark(theme, fonts: dict, clinic=None):
+def title_mark(theme, fonts: dict, clinic=None, cache: dict | None = None):
     """The title band's logo as a drawing (the clinic's own mark, else the layout's), or None: loaded
-    here so the renderer reads no files."""
+    here so the renderer reads no files.
+
+    cache: a dict kept for one run; the same file (by path, size and change time) drawn with the same
+    ink, width, font and colour mode is parsed once. Drawing a mark does not change it; what made each
+    call parse afresh was recolouring, and the colour is part of the key."""
     band = theme.settings["title_band"]
     path = (getattr(clinic, "logo_path", None) if clinic is not None else None) or band.get("logo_path")
     if not path:
         return None
-    return load_mark(path, band["foreground"], band["logo_width"], font_name=fonts["body"]["regular"],
-                     mode=band["logo_colours"], background=band["background"])
+    args = (path, band["foreground"], band["logo_width"])
+    options = dict(font_name=fonts["body"]["regular"], mode=band["logo_colours"], background=band["background"])
+    if cache is None:
+        return load_mark(*args, **options)
+    try:
+        info = os.stat(path)
+    except OSError:
+        return load_mark(*args, **options)  # says what is wrong with the file
+    background = band["background"]
+    key = (str(path), info.st_size, info.st_mtime_ns, tuple(band["foreground"].rgba()), band["logo_width"],
+           options["font_name"], options["mode"], tuple(background.rgba()) if background is not None else None)
+    if key not in cache:
+        cache[key] = load_mark(*args, **options)
+    return cache[key]

@@ -35,6 +35,7 @@ class Doc:
     data: object
     marks: dict = field(default_factory=dict)  # path tuple -> (line, column), 1-based
     written: dict = field(default_factory=dict)  # path -> the text of a number YAML reads differently (1.10 -> 1.1)
+    folded: list = field(default_factory=list)  # (path, line, column, text): a '- ' line read as part of plain text
 
     def where(self, path: Path_) -> tuple[int | None, int | None]:
         """The line and column of the value at path, or of its nearest parent."""
@@ -80,6 +81,8 @@ def _convert(doc: Doc, node, path: Path_, problems: list[Problem]):
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(doc, item, path + (i,), problems) for i, item in enumerate(node.value)]
+    if not node.style and node.end_mark.line > node.start_mark.line:  # plain text over several lines
+        doc.folded.append((path, node))  # its lines are read once the whole file is composed (_folded_dashes)
     if node.tag == _STR:  # most values: text, as PyYAML's constructor would give it, without its bookkeeping
         return node.value
     if node.tag == "tag:yaml.org,2002:value":  # a bare '=' (YAML 1.1's "value" key): text to an author
@@ -154,9 +157,29 @@ def load(path: Path | str, display: str | None = None) -> Doc:
     if root is None:
         raise PublishError(Problem(name, 1, 1, "", "the file is empty", "add the required keys", code="yaml-empty"))
     doc.data = _convert(doc, root, (), problems)
+    doc.folded = _folded_dashes(path, doc.folded)
     if problems:
         raise PublishError(problems)
     return doc
+
+
+def _folded_dashes(path: Path, texts: list) -> list:
+    """In plain text that runs over several lines, each later line that starts with '- ': what a list item
+    indented wrongly becomes (YAML folds it into the text above). (path, line, column, the text's start);
+    checks/indentation.py says what it means. Only the source knows where the lines broke."""
+    if not texts:
+        return []
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    out = []
+    for at, node in texts:
+        for n in range(node.start_mark.line + 1, min(node.end_mark.line, len(lines) - 1) + 1):
+            stripped = lines[n].lstrip()
+            if stripped.startswith("- "):
+                out.append((at, n + 1, len(lines[n]) - len(stripped) + 1, node.value[:60]))
+    return out
 
 
 def _unclosed_quote(path: Path, exc) -> tuple[int, int] | None:

@@ -53,6 +53,7 @@ class Caches:
     clinics: object = None  # clinics.Clinics of the repository, loaded once
     layout_clinics: dict = field(default_factory=dict)  # layout name -> the clinic id it names ("" none)
     marks: dict = field(default_factory=dict)  # logo file -> its SVG bytes, for the web pages
+    title_marks: dict = field(default_factory=dict)  # logo file, size, time and inks -> its drawing (logo.title_mark)
 
 
 @dataclass
@@ -193,7 +194,8 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
     with _signals_held():  # a Ctrl-C raised inside pikepdf's C++ (its write callbacks) aborts the process
         meta["output_profile"] = srgb_profile()  # read here: the renderer reads no files
         fonts = caches.fonts[variant.layout]
-        rendered = render_pdf(resolved, checked.theme, fonts, handout.clinic, meta, title_mark(checked.theme, fonts, handout.clinic))
+        mark = title_mark(checked.theme, fonts, handout.clinic, caches.title_marks)
+        rendered = render_pdf(resolved, checked.theme, fonts, handout.clinic, meta, mark)
         data = rendered.data
         broken = syntax_problems(data)
     if broken:  # never publish a file a PDF reader may refuse
@@ -308,7 +310,7 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         result.failed.append(shown)
         return result
     result.handout_id, result.id_place = handout.id, handout.places.get("id")
-    result.warnings += uncited_sources(handout) + swallowed_items(path, shown)
+    result.warnings += uncited_sources(handout) + swallowed_items(handout)
     # a variant that fails (page budget, stale translation...) is skipped; the others still publish
     for variant in chosen:
         if progress:

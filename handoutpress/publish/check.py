@@ -62,7 +62,7 @@ def run(root: Path, names: list[str] | None = None, today: _dt.date | None = Non
         except PublishError as exc:
             result.problems += exc.problems
             continue
-        result.problems += uncited_sources(handout) + swallowed_items(path, shown)
+        result.problems += uncited_sources(handout) + swallowed_items(handout)
         ids.setdefault(handout.id, []).append((shown, handout.places.get("id")))
         for variant in handout.variants:
             key = (handout.id, variant.name)
