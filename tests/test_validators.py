@@ -26,6 +26,24 @@ ONE_PAGE_TOLERATED = {"outloud:TAG-002"}
 SAMPLE = 12  # generated handouts built and validated; each is built like test_robustness's
 
 
+def pdf_words(path) -> list[str]:
+    """The distinct folded words of a PDF's text layer as pdfium extracts them, page by page."""
+    import pypdfium2
+
+    from handoutpress.publish.catalog import words_of
+
+    doc = pypdfium2.PdfDocument(str(path))
+    try:
+        return words_of(" ".join(page.get_textpage().get_text_range() for page in doc))
+    finally:
+        doc.close()
+
+
+def test_search_words_are_the_words_a_reader_of_the_pdf_gets(manifest, out_dir):
+    for entry in manifest["outputs"]:
+        assert set(entry["words"].split()) == set(pdf_words(out_dir / entry["path"])), entry["path"]
+
+
 def outloud_errors(path) -> list:
     with pikepdf.open(path) as pdf:
         tolerated = ONE_PAGE_TOLERATED if len(pdf.pages) == 1 else set()
@@ -61,3 +79,23 @@ def test_generated_handouts_pass_the_validators(project):  # noqa: F811
 
     one()
     assert len(validated) >= 4, f"only {len(validated)} PDFs built from {SAMPLE} generated handouts"
+
+
+def test_generated_handouts_search_words_are_the_words_pdfium_reads_back(project):  # noqa: F811
+    """The catalog's search words come from the text layer as drawn (RenderedPDF.text): on generated
+    handouts too, they are the words pdfium extracts from the finished PDF."""
+    compared = []
+
+    @settings(max_examples=SAMPLE * 2, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(data=handouts(odd_values=False))
+    def one(data):
+        (project / "handouts" / "words.yaml").write_text(dump(data), "utf-8")
+        out = project / "words-out"
+        shutil.rmtree(out, ignore_errors=True)
+        for entry in build(project, ["words"], out_dir=out).written:
+            assert set(entry["words"].split()) == set(pdf_words(out / entry["path"])), dump(data)[:3000]
+            compared.append(entry["path"])
+
+    one()
+    assert len(compared) >= 3, f"only {len(compared)} PDFs built from {SAMPLE * 2} generated handouts"

@@ -30,7 +30,7 @@ class Built:
     thumbnail: bytes | None = None  # page 1 as PNG for the catalog (rendered where the PDF was)
     page: bytes = b""  # the variant's web page (out/<handout>/<file>.html)
     fonts: tuple = ()  # font files the web page names, copied once to out/_assets/
-    words: str = ""  # the PDF's words for the catalog's search (read where the PDF was)
+    words: str = ""  # the PDF's words for the catalog's search (from its text layer as drawn)
 
 
 @dataclass
@@ -227,8 +227,10 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
                                 f"the {variant.name} web page is {len(page) / 1024:.0f} KB, over its budget of "
                                 f"{BUDGET_KB} KB", "shorten the content or split the handout", code="size-budget",
                                 severity="warning"))
+    from .catalog import search_words
+
     return Built(handout, variant, data, pages, warnings, resolved.title, checked.reading, checked.plain,
-                 page=page, fonts=fonts)
+                 page=page, fonts=fonts, words=search_words(rendered.text))
 
 
 def _check_name(handout, variant) -> None:
@@ -328,11 +330,11 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         result.warnings += built.warnings
         built.warnings = [p for p in clinic_checks if p.file == built.handout.clinic.file] + built.warnings
         built.source = shown
-        from .catalog import thumbnail_and_words
+        from .catalog import thumbnail
 
         try:
             with _signals_held():  # pdfium's C code, likewise
-                built.thumbnail, built.words = thumbnail_and_words(built.data)
+                built.thumbnail = thumbnail(built.data)
         except Exception:  # noqa: BLE001 - pdfium's errors; the catalog tries again from the file
             built.thumbnail = None
         result.built.append(built)

@@ -68,29 +68,14 @@ def png(width: int, height: int, rgb: bytes, stride: int | None = None) -> bytes
 
 def thumbnail(pdf: Path | bytes, width: int = THUMB_PIXELS) -> bytes:
     """Page 1 of a PDF (a file, or its bytes) as PNG bytes, width pixels wide, on white."""
-    return thumbnail_and_words(pdf, width, words=False)[0]
-
-
-def thumbnail_and_words(pdf: Path | bytes, width: int = THUMB_PIXELS, words: bool = True) -> tuple[bytes, str]:
-    """The thumbnail of page 1 and the search words of every page (search_words), from one opening of the PDF."""
     import pypdfium2
 
     doc = pypdfium2.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
     try:
-        texts = []
-        for number, page in enumerate(doc):
-            if number == 0:
-                bitmap = page.render(scale=width / page.get_width(), rev_byteorder=True,
-                                     fill_color=(255, 255, 255, 255), draw_annots=False)
-                image = png(bitmap.width, bitmap.height, bytes(bitmap.buffer), bitmap.stride)
-                if not words:
-                    page.close()
-                    break
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return image, " ".join(words_of(" ".join(texts)))
+        page = doc[0]
+        bitmap = page.render(scale=width / page.get_width(), rev_byteorder=True, fill_color=(255, 255, 255, 255),
+                             draw_annots=False)
+        return png(bitmap.width, bitmap.height, bytes(bitmap.buffer), bitmap.stride)
     finally:
         doc.close()
 
@@ -148,21 +133,11 @@ def words_of(text: str) -> list[str]:
     return list(dict.fromkeys(WORD.findall(fold(text))))
 
 
-def search_words(pdf: Path | bytes) -> str:
-    """Every distinct word a reader of the PDF gets (its text layer), folded, space-separated."""
-    import pypdfium2
-
-    doc = pypdfium2.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
-    try:
-        texts = []
-        for page in doc:
-            textpage = page.get_textpage()
-            texts.append(textpage.get_text_range())
-            textpage.close()
-            page.close()
-        return " ".join(words_of(" ".join(texts)))
-    finally:
-        doc.close()
+def search_words(text_layer: str) -> str:
+    """Every distinct word a reader of the PDF gets, folded, space-separated, from its text layer as the
+    renderer drew it (RenderedPDF.text: what a PDF reader extracts; tests/test_catalog.py reads the
+    PDFs back with pdfium and finds the same words)."""
+    return " ".join(words_of(text_layer))
 
 
 def catalog_date(manifest: dict) -> str:

@@ -10,6 +10,7 @@ from . import document as _document, finish as _finish
 class RenderedPDF:
     data: bytes
     pages: int
+    text: str = ""  # the text layer: every string drawn as text, in drawing order, joined by spaces
 
 
 def render_pdf(resolved, theme, fonts: dict, clinic, meta: dict, mark=None) -> RenderedPDF:
@@ -17,4 +18,4 @@ def render_pdf(resolved, theme, fonts: dict, clinic, meta: dict, mark=None) -> R
     raw, tagger, doc_node = _document.render(resolved, theme, fonts, clinic, mark=mark)
     data = _finish.finish(raw, tagger, doc_node, meta)  # module attribute: bench/ swaps finish() out
     pages = tagger.canvas.getPageNumber() - (0 if tagger.canvas._code else 1)
-    return RenderedPDF(data, pages)
+    return RenderedPDF(data, pages, " ".join(tagger.canvas.drawn_text))

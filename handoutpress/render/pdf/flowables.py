@@ -299,10 +299,10 @@ def _mask_penalty(rows: list[int], n: int) -> int:
 def qr_modules(url: str) -> tuple:
     """ReportLab's QR matrix of url (level M) with the mask its own search picks; the search is done
     on rows as ints (ReportLab builds and scores all 8 matrices cell by cell, ~15 ms a code)."""
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.barcode.qrencoder import QRUtil
+    from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel, QRUtil
 
-    qr = QrCodeWidget(url, barLevel="M").qr
+    qr = QRCode(None, QRErrorCorrectLevel.M)  # what QrCodeWidget(url, barLevel="M") makes, without importing
+    qr.addData(url)  # the barcode widgets (50 ms: every other symbology comes with them)
     qr.version = qr.version or qr.calculate_version()
     qr.makeImpl(True, 0)  # function patterns with blank format areas (test=True), data under mask 0
     n, mask0 = qr.moduleCount, QRUtil.getMask(0)

@@ -260,6 +260,10 @@ class _HandoutText(PDFTextObject):
         self._text_at = len(self._code)
         return super()._textOut(text, TStar)
 
+    def _formatText(self, text):  # every string a text object writes passes here, once
+        self._canvas.drawn_text.append(text)  # the text layer, as a PDF reader extracts it (the search words)
+        return super()._formatText(text)
+
     def _linkRecord(self, key, what):  # ReportLab's paragraph code calls this where a link starts and ends
         if self.marks:
             self.marks.link(self._code, self._text_at, key, what)
@@ -336,6 +340,7 @@ class HandoutCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self.tagger = tagger
         tagger.canvas = self
+        self.drawn_text = []  # every string drawn as text, in drawing order (the page total's form too)
         self.setNamedCB("span", _span_callback)
 
     def beginText(self, x=0, y=0, direction=None):
