@@ -288,6 +288,19 @@ class HandoutParagraph(Paragraph):
 
     inline = False  # set for text with links or language spans
 
+    def wrap(self, availWidth, availHeight):
+        """ReportLab's wrap, once per width: its line breaking depends on the width alone (the style and
+        text never change), and the same paragraph is often measured again at the same width (a guard
+        keeping a heading with what follows, a list or table measuring its items, then the frame)."""
+        done = self.__dict__.get("_wrapped")
+        if done is not None and done[0] == availWidth and done[1] is self.__dict__.get("blPara"):
+            self.width, self.height = availWidth, done[2]
+            return availWidth, done[2]
+        width, height = super().wrap(availWidth, availHeight)
+        if "blPara" in self.__dict__:
+            self._wrapped = (availWidth, self.blPara, height)
+        return width, height
+
     def split(self, aw, ah):
         parts = super().split(aw, ah)
         for part in parts:
