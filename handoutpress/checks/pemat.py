@@ -236,8 +236,13 @@ def everyday_language(word_uses) -> Item:
 
 def terms_defined(m: Material, terms) -> Item:
     """4: each listed medical term defined where first used (that sentence or the next)."""
+    from .plain_words import term_probe
+
     undefined, used = [], 0
+    folded = " ".join(s for s, _ in m.sentences).casefold()
     for term, pattern in terms:
+        if term_probe(term) not in folded:  # in no sentence (the probe is in every match): skip the search
+            continue
         at = next((i for i, (s, _) in enumerate(m.sentences) if pattern.search(s)), None)
         if at is None:
             continue

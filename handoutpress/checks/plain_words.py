@@ -23,7 +23,7 @@ class Entry:
     term: str
     suggestions: tuple
     everyone: bool  # "(all)": applies to clinician variants too
-    pattern: re.Pattern
+    pattern: "LazyPattern | re.Pattern"
     probe: str = ""  # casefolded text every match contains (the first word, less a last letter endings replace)
 
 
@@ -52,7 +52,36 @@ def _pattern(term: str, language: str) -> re.Pattern:
     return re.compile(r"(?<![\w-])" + r"\s+".join(words[:-1] + [last]) + r"(?![\w-])", re.I)
 
 
-def _probe(term: str) -> str:
+class LazyPattern:
+    """_pattern(term, language), compiled on first use: a text holds few of the listed terms, and the
+    probe (a substring test) rules the rest out first, so most are never compiled (a cold start saves
+    compiling about a hundred expressions). Has what callers use of a re.Pattern: search, pattern."""
+
+    __slots__ = ("term", "language", "_compiled")
+
+    def __init__(self, term: str, language: str):
+        self.term, self.language, self._compiled = term, language, None
+
+    def _get(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = _pattern(self.term, self.language)
+        return self._compiled
+
+    def search(self, text: str):
+        return self._get().search(text)
+
+    @property
+    def pattern(self) -> str:
+        return self._get().pattern
+
+    def __eq__(self, other):
+        return isinstance(other, LazyPattern) and (self.term, self.language) == (other.term, other.language)
+
+    def __hash__(self):
+        return hash((self.term, self.language))
+
+
+def term_probe(term: str) -> str:
     """What every match of _pattern(term) holds, casefolded: a substring test (C speed) skips the regex
     for the many blocks a term is not in. The first word, less its last letter if endings may replace it."""
     words = term.split()
@@ -72,13 +101,13 @@ def parse(text: str) -> WordList:
             continue
         language, is_terms = section
         if is_terms:
-            terms.setdefault(language, []).append((line, _pattern(line, language)))
+            terms.setdefault(language, []).append((line, LazyPattern(line, language)))
             continue
         term, _, rest = (part.strip() for part in line.partition("->"))
         everyone = rest.endswith("(all)")
         suggestions = tuple(s.strip() for s in rest.removesuffix("(all)").split(";") if s.strip())
-        jargon.setdefault(language, []).append(Entry(term, suggestions, everyone, _pattern(term, language),
-                                                     _probe(term)))
+        jargon.setdefault(language, []).append(Entry(term, suggestions, everyone, LazyPattern(term, language),
+                                                     term_probe(term)))
     return WordList({k: tuple(v) for k, v in jargon.items()}, {k: tuple(v) for k, v in terms.items()})
 
 

@@ -210,9 +210,18 @@ def _sentence(text: str, place: Place) -> Sentence:
     return Sentence(text, len(counts), sum(counts), sum(1 for c in counts if c >= 3), place)
 
 
-def sentences_of(resolved: Resolved) -> list[Sentence]:
-    """Every scored sentence of a resolved handout, in reading order, each at its block's place."""
-    return [_sentence(s, place) for text, place in scored_texts(resolved) for s in split_sentences(text)]
+def sentences_of(resolved: Resolved) -> tuple[Sentence, ...]:
+    """Every scored sentence of a resolved handout, in reading order, each at its block's place.
+
+    The grade and the advice on what drives it both need them: the last answer is kept for the same
+    (immutable) resolved handout."""
+    if _LAST[0] is not resolved:
+        _LAST[:] = [resolved, tuple(_sentence(s, place) for text, place in scored_texts(resolved)
+                                    for s in split_sentences(text))]
+    return _LAST[1]
+
+
+_LAST: list = [None, ()]  # sentences_of's last resolved handout and its sentences
 
 
 def scored_texts(resolved: Resolved):
