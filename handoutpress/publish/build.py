@@ -13,7 +13,7 @@ from ..resolve.variants import find_variant, page_name, resolve
 from . import output
 from .inputs import (_is_file, _shown, _unchanged, inputs_key, load_translation_for, select, shared_key,
                      translation_file, translation_files)
-from .processes import _die_with, _signals_held, _stop_workers
+from .processes import YOUNG_THRESHOLD, _die_with, _fewer_collections, _prepare_workers, _settled, _signals_held, _stop_workers
 
 
 @dataclass
@@ -344,27 +344,16 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
 _WORKER_CACHES = None  # in a worker process: layouts, fonts and translations loaded once for the whole build
 
 
-def _prepare_workers() -> None:
-    """Import and load in this process what every worker needs, before the workers are forked: each then
-    has it already (copied on write) instead of paying its own cold start (about half a second each)."""
-    import pypdfium2  # noqa: F401 - the thumbnails
-
-    from ..checks import pemat, plain_language, readability, runner  # noqa: F401
-    from ..checks.plain_words import word_list
-    from ..load import logo  # noqa: F401 - svglib, lxml, ReportLab's graphics
-    from ..load.profiles import srgb_profile
-    from ..render import html, pdf  # noqa: F401 - ReportLab, pikepdf, Jinja
-    from ..text import template_env
-
-    readability._table(), word_list(), srgb_profile(), template_env()
-
-
 def _start_worker(parent: int, clinics=None):
     """Set up a worker process: its caches, and signals that leave stopping to the parent."""
     import signal
 
+    import gc
+
     global _WORKER_CACHES
     _WORKER_CACHES = Caches(clinics=clinics)
+    gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    _settled()  # what the parent loaded before forking (_prepare_workers) lives as long as the worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_DFL)  # the parent's handler came along with fork
@@ -392,7 +381,8 @@ def build(root: Path, names: list[str] | None = None, variants: list[str] | None
                                         f"another build is writing to this folder ({busy.holder})",
                                         "wait for it to finish (or stop it), then build again", code="build-running")])
     try:
-        return _build(root, names, variants, out_dir, progress, jobs, force)
+        with _fewer_collections():
+            return _build(root, names, variants, out_dir, progress, jobs, force)
     finally:
         output.unlock(held)
 
@@ -469,7 +459,7 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
     from .catalog import thumbnail_path
 
     output.clean_temps(out_dir)
-    entries, staged, rebuilt, taken, fonts = [], [], set(), [], set()
+    entries, staged, rebuilt, taken, fonts = [], [], set(), [0], set()
 
     # id -> (file, place of its id): the handouts kept, and those of other files listed in the manifest
     selected = {_shown(p, root) for p in files}
@@ -484,11 +474,11 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
         report.warnings += result.warnings
         report.failed += result.failed
         if result.handout_id:
-            source = _shown(todo[len(taken)], root)
+            source = _shown(todo[taken[0]], root)
             first = owners.setdefault(result.handout_id, (source, result.id_place))
             if first[0] != source:
                 clashes.setdefault(result.handout_id, [first]).append((source, result.id_place))
-        taken.append(result)
+        taken[0] += 1  # only the count: a result's models and bytes are let go once its files are staged
         for item in result.built:
             target = out_dir / item.handout.id / output.pdf_name(item.handout, item.variant)
             if not output.holds(target, item.data):  # the same bytes are not rewritten (their mtime stays)
@@ -538,6 +528,7 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
                     progress(done, len(todo), shown)
                 take(build_handout(root, path, clinic, clinic_checks, variants, caches,
                                    (lambda current, d=done: progress(d, len(todo), current)) if progress else None))
+                _settled()
         if progress:
             progress(len(todo), len(todo), "")
         for handout_id, files in clashes.items():  # their PDFs would overwrite each other: neither is published
