@@ -7,6 +7,7 @@ served by `publish.py serve` in a subprocess on a free port of 127.0.0.1.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import select
@@ -97,6 +98,27 @@ def test_catalog_lists_the_whole_manifest_not_only_what_was_rebuilt(out_dir, man
     assert html == (out_dir / "index.html").read_text("utf-8")  # same manifest, same page
     # same PDF bytes, same thumbnail: not even rewritten
     assert all(png.stat().st_mtime == 1_000_000_000 for png in thumbs.values())
+
+
+def test_the_catalog_is_remade_only_when_what_it_is_made_from_changes(out_dir, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(out_dir, out)
+    page = out / "index.html"
+    assert re.search(rb"<!-- catalog made from [0-9a-f]{64} -->\n$", page.read_bytes())  # what it came from
+    catalog.write_catalog(out, clinic="Some Clinic")  # another input than the build's: made again
+    first = page.read_bytes()
+    assert b"Some Clinic" in first
+    os.utime(page, (1_000_000_000, 1_000_000_000))
+    catalog.write_catalog(out, clinic="Some Clinic")  # same manifest, thumbnails, clinic and code: not rewritten
+    assert page.read_bytes() == first and page.stat().st_mtime == 1_000_000_000
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    manifest["outputs"][0]["title"] = "A retitled handout"
+    (out / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    catalog.write_catalog(out, clinic="Some Clinic")
+    assert b"A retitled handout" in page.read_bytes()
+    page.write_text("<!doctype html><title>edited by hand</title>\n", "utf-8")  # no key: made again
+    catalog.write_catalog(out, clinic="Some Clinic")
+    assert b"A retitled handout" in page.read_bytes()
 
 
 # ---------------------------------------------------------------- publish.py serve, no browser

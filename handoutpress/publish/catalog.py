@@ -319,5 +319,46 @@ def write_catalog(out_dir: Path, clinic: str = "") -> Path | None:
     manifest = {"outputs": _entries({"outputs": read_manifest(out_dir)}, out_dir)}  # damaged entries are left out  # a PDF deleted by hand is not linked
     thumbs = write_thumbnails(manifest, out_dir)
     target = out_dir / INDEX
-    write_if_changed(target, catalog_html(manifest, thumbs, clinic).encode("utf-8"))
+    key = _catalog_key(manifest, thumbs, clinic)
+    if _made_from(target) == key:  # the same manifest, thumbnails and code: the page it would make is there
+        return target
+    write_if_changed(target, (catalog_html(manifest, thumbs, clinic) + KEY_MARK.format(key=key)).encode("utf-8"))
     return target
+
+
+KEY_MARK = "<!-- catalog made from {key} -->\n"  # last line of index.html: what it was made from
+
+
+def _catalog_key(manifest: dict, thumbs: dict, clinic: str) -> str:
+    """Hash of everything the page is made from: the manifest's entries, the thumbnails' sizes, the
+    clinic's name, and the package's code and templates (an edited template or module remakes it)."""
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps([manifest, sorted(thumbs.items()), clinic], sort_keys=True).encode())
+    digest.update(_code_digest())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    import hashlib
+
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for f in sorted(package.rglob("*.py")) + sorted(TEMPLATES.rglob("*")):
+        if f.is_file():
+            digest.update(str(f.relative_to(package)).encode() + b"\0" + f.read_bytes())
+    return digest.digest()
+
+
+def _made_from(page: Path) -> str:
+    """The key in an existing catalog page's last line, or "" (no page, or one made otherwise)."""
+    try:
+        with open(page, "rb") as f:
+            f.seek(0, 2)
+            f.seek(max(0, f.tell() - 200))
+            tail = f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+    found = re.search(r"<!-- catalog made from ([0-9a-f]{64}) -->\n$", tail)
+    return found.group(1) if found else ""
