@@ -363,7 +363,10 @@ def _start_worker(parent: int, clinics=None):
 def _render_in_worker(args):
     """One handout in a worker process (parallel builds); results come back to be written by the parent."""
     root, path, clinic, clinic_checks, variants = args
-    return build_handout(root, path, clinic, clinic_checks, variants, _WORKER_CACHES)
+    result = build_handout(root, path, clinic, clinic_checks, variants, _WORKER_CACHES)
+    for item in result.built:  # the parent names and lists the files: it needs no content model (less to pickle)
+        item.handout = replace(item.handout, blocks=(), sources=(), call_to_action=None, folded_dashes=())
+    return result
 
 
 def build(root: Path, names: list[str] | None = None, variants: list[str] | None = None,
