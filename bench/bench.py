@@ -286,10 +286,11 @@ def bench_article(count: int = 200, rounds: int = 3) -> list[tuple]:
         for jobs in (1, 2):
             ours, bare = [], []
             for n in range(rounds):
+                # a new output folder each round: nothing from an earlier round is kept or skipped
                 ours.append(_whole_process([sys.executable, "publish.py", "build", "--jobs", str(jobs), "--force",
-                                            "--out", f"out{jobs}"], project))
+                                            "--out", f"out{jobs}-{n}"], project))
                 bare.append(_whole_process([sys.executable, str(ROOT / "bench" / "bare_catalog.py"), ".",
-                                            f"bare{jobs}", "--jobs", str(jobs)], project))
+                                            f"bare{jobs}-{n}", "--jobs", str(jobs)], project))
             wall_o, wall_b = (statistics.median(w for w, _ in x) for x in (ours, bare))
             cpu_o, cpu_b = (statistics.median(c for _, c in x) for x in (ours, bare))
             what = f"{jobs} process{'es' if jobs > 1 else ''}"
