@@ -300,10 +300,27 @@ def test_an_ordinary_logo_still_builds_and_passes_qpdf(tmp_path):
 
 # ---------------------------------------------------------------- the build checks the syntax of its own output
 
+def _in_content(data: bytes, junk: bytes) -> bytes:
+    """data with junk in the middle of its first page's content stream (the rest of the file sound)."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0].obj
+        raw = page.Contents.read_bytes()
+        page.Contents = pdf.make_stream(raw[:len(raw) // 2] + junk + raw[len(raw) // 2:])
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize("damage", [
     pytest.param(lambda d: d[:-2000], id="truncated"),
     pytest.param(lambda d: d.replace(b"endobj", b"endobk", 3), id="broken-objects"),
     pytest.param(lambda d: d.replace(b"startxref", b"startxrex"), id="no-startxref"),
+    pytest.param(lambda d: _in_content(d, b" (a string never closed "), id="content-stream-string"),
+    pytest.param(lambda d: _in_content(d, b" ] ) > "), id="content-stream-tokens"),
 ])
 def test_a_pdf_that_fails_its_syntax_check_is_never_published(tmp_path, monkeypatch, damage):
     from handoutpress.render.pdf import finish as finish_module
