@@ -216,9 +216,11 @@ def test_a_build_that_dies_after_any_rename_leaves_whole_files_and_the_next_buil
     assert n >= 6  # three PDFs, their thumbnails, the manifest, the catalog
 
 
-def test_a_build_that_dies_while_writing_its_files_changes_nothing_in_out(tmp_path, monkeypatch):
-    """Until its first rename a build only writes hidden temp files: stopped at any flush before that, out/
-    is exactly the previous build, and the next build removes the temp files a killed build left."""
+@pytest.mark.parametrize("where", ["third file written", "flush to disk"])
+def test_a_build_that_dies_while_writing_its_files_changes_nothing_in_out(tmp_path, monkeypatch, where):
+    """Until its first rename a build only writes hidden temp files: stopped while it writes them or
+    flushes them to disk, out/ is exactly the previous build, and the next build removes the temp files a
+    killed build left."""
     from handoutpress.publish import output
     from handoutpress.publish.build import build
 
@@ -226,15 +228,22 @@ def test_a_build_that_dies_while_writing_its_files_changes_nothing_in_out(tmp_pa
     out = root / "out"
     shutil.copytree(tmp_path / "finished-0", out)
     _set_version(root, 1)
-    real_fsync, calls = os.fsync, [0]
+    real_stage, real_sync, calls = output.stage, output.sync, [0]
 
-    def fsync(fd):
-        real_fsync(fd)
+    def stage(path, data):
         calls[0] += 1
-        if calls[0] == 3:  # the third file staged: two PDFs are flushed, none renamed
-            raise _Crash(fd)
+        if where == "third file written" and calls[0] == 3:  # a PDF and its thumbnail written, none renamed
+            raise _Crash(path)
+        return real_stage(path, data)
 
-    monkeypatch.setattr(os, "fsync", fsync)
+    def sync(staged):
+        assert len(staged) > 3
+        real_sync(staged)
+        if where == "flush to disk":
+            raise _Crash(len(staged))
+
+    monkeypatch.setattr(output, "stage", stage)
+    monkeypatch.setattr(output, "sync", sync)
     monkeypatch.setattr(os, "replace", lambda *a: pytest.fail("renamed before every file was written"))
     with pytest.raises(_Crash):
         build(root, out_dir=out, jobs=1)

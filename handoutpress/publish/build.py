@@ -552,6 +552,7 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
             fault = output.blocked(target)  # a folder or an immutable file in the way: stop before any rename
             if fault:
                 raise fault
+        output.sync(staged)  # on disk before the first rename
     except OSError as exc:
         output.discard(staged)
         report.problems.append(_fault(exc, root, out_dir))

