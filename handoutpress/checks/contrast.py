@@ -502,13 +502,13 @@ def ratio_table(theme) -> str:
     return "\n".join(lines)
 
 
-def theme_problems(theme) -> list[Problem]:
+def theme_problems(theme, store=None) -> list[Problem]:
     """Contrast, grayscale and type sizes of a layout, and a logo whose colours one ink loses, as Problems."""
     return [Problem(f.file, f.line, f.column, f.path, f.message, f.fix, code=f.code, severity=f.severity)
-            for f in check_theme(theme)] + logo_ink_problems(theme)
+            for f in check_theme(theme)] + logo_ink_problems(theme, store=store)
 
 
-def logo_ink_problems(theme, clinic=None) -> list[Problem]:
+def logo_ink_problems(theme, clinic=None, store=None) -> list[Problem]:
     """A mark of several colours (the layout's, or the clinic's own) that the layout asks to print in one
     ink: say what is lost, once, at the layout's logo_colours line."""
     from ..load.logo import mark_inks
@@ -517,7 +517,7 @@ def logo_ink_problems(theme, clinic=None) -> list[Problem]:
     mark = (clinic.logo_path if clinic else "") or band.get("logo_path")
     if not mark or band["logo_colours"] != "one-ink" or (clinic is not None and not clinic.logo_path):
         return []
-    colours = mark_inks(mark)
+    colours = mark_inks(mark, store)
     if len(colours) <= 1:
         return []
     file, line, column = theme.origins.get(("title_band", "logo_colours"), (theme.files[0], None, None))

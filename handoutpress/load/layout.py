@@ -328,9 +328,10 @@ def _logo_problems(path: Path, root: Path) -> list:
     from reportlab.lib.colors import black
 
     from .logo import load_mark
+    from .markstore import store_for
 
     try:
-        load_mark(path, black, 40)
+        load_mark(path, black, 40, store=store_for(root))
     except PublishError as exc:
         return [replace(p, file=_shown(Path(p.file), root.resolve()) if Path(p.file).is_absolute() else p.file,
                         message=p.message.replace(str(path), _shown(path, root)))

@@ -7,16 +7,15 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from lxml import etree
 from reportlab.graphics.shapes import Drawing, Group, Image, String
 from reportlab.lib.attrmap import AttrMap, AttrMapValue
 from reportlab.lib.colors import Color
 from reportlab.lib.validators import isColorOrNone
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from svglib.svglib import svg2rlg
 
-from ..errors import problem
+from ..errors import PublishError, problem
+from .markstore import decode, encode
 
 MAX_BYTES = 1_000_000  # a logo mark is a few KB; anything this large is a mistake or an attack
 
@@ -69,8 +68,8 @@ def _svglib_complaints():
         log.propagate = propagate
 
 
-def _check_svg(path: Path) -> None:
-    """Raise a problem unless path is a readable, well-formed SVG without text or images."""
+def _read_mark(path: Path) -> bytes:
+    """The bytes of the mark at path, or a problem: missing, unreadable, too large."""
     if not path.is_file():
         raise problem(path, None, None, "", "the logo mark file is missing (or not a file)",
                       "check the path, or put the SVG in layouts/assets/", code="logo-missing")
@@ -82,6 +81,13 @@ def _check_svg(path: Path) -> None:
     if len(data) > MAX_BYTES:
         raise problem(path, None, None, "", f"the logo mark is {len(data):,} bytes, too large",
                       FIX, code="logo-too-large")
+    return data
+
+
+def _check_svg(path: Path, data: bytes) -> None:
+    """Raise a problem unless data (read from path) is a well-formed SVG without text or images."""
+    from lxml import etree
+
     # Entities and network access stay off: an SVG is data, not a program.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     try:
@@ -113,6 +119,8 @@ def _check_svg(path: Path) -> None:
 
 def _check_expansion(root, path: Path) -> None:
     """Refuse a mark whose <use> references expand to over MAX_ELEMENTS elements (or refer in a circle)."""
+    from lxml import etree
+
     ids = {node.get("id"): node for node in root.iter(etree.Element) if node.get("id")}
     sizes: dict = {}  # element -> its element count with every <use> expanded
 
@@ -221,24 +229,26 @@ def _embedded_font() -> str | None:
     return None
 
 
-def mark_inks(path: Path) -> list[str]:
+def mark_inks(path: Path, store=None) -> list[str]:
     """The colours other than white that the mark at path paints (it has been checked already)."""
-    with _svglib_complaints():
-        svg = svg2rlg(str(path))
-    return inks(Group(*svg.contents), Path(path)) if svg is not None else []
+    try:
+        svg = _parsed(Path(path), store)
+    except PublishError:
+        return []
+    return inks(Group(*svg.contents), Path(path))
 
 
-def one_ink(mode: str, colours: list) -> bool:
-    """Whether a mark is painted in the layout's one ink: asked for, or (auto) a mark of one colour."""
-    return mode == "one-ink" or (mode == "auto" and len(colours) <= 1)
+def _parsed(path: Path, store=None):
+    """svglib's drawing of the checked mark at path (width, height, contents); from store when it holds
+    the drawing of these very bytes (then neither lxml nor svglib is imported: 50 ms of a cold build)."""
+    data = _read_mark(path)
+    if store is not None:
+        kept = decode(store.get(data))
+        if kept is not None:
+            return kept
+    _check_svg(path, data)
+    from svglib.svglib import svg2rlg
 
-
-def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None = None, mode: str = "one-ink",
-              background: Color | None = None) -> Drawing:
-    """Load the SVG mark at path, scaled to width points wide: in its own colours, or painted in colour
-    (its white shapes in background) when one_ink(mode, its colours)."""
-    path = Path(path)
-    _check_svg(path)
     with _svglib_complaints() as complaints:
         try:
             svg = svg2rlg(str(path))
@@ -248,6 +258,24 @@ def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None 
         reason = complaints[0] if complaints else "unreadable"
         raise problem(path, None, None, "", f"the logo mark cannot be drawn as written ({reason})",
                       FIX, code="logo-unusable")
+    if store is not None:
+        kept = encode(svg)
+        if kept is not None and path.read_bytes() == data:  # the file svglib read is the one checked
+            store.put(data, kept)
+    return svg
+
+
+def one_ink(mode: str, colours: list) -> bool:
+    """Whether a mark is painted in the layout's one ink: asked for, or (auto) a mark of one colour."""
+    return mode == "one-ink" or (mode == "auto" and len(colours) <= 1)
+
+
+def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None = None, mode: str = "one-ink",
+              background: Color | None = None, store=None) -> Drawing:
+    """Load the SVG mark at path, scaled to width points wide: in its own colours, or painted in colour
+    (its white shapes in background) when one_ink(mode, its colours). store: a MarkStore, or None."""
+    path = Path(path)
+    svg = _parsed(path, store)
     if not svg.width or not svg.height:
         raise problem(path, None, None, "", "the logo mark has no size",
                       'give the <svg> element a viewBox, e.g. viewBox="0 0 100 100"', code="logo-no-size")
@@ -271,7 +299,7 @@ def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None 
     return mark
 
 
-def title_mark(theme, fonts: dict, clinic=None, cache: dict | None = None):
+def title_mark(theme, fonts: dict, clinic=None, cache: dict | None = None, store=None):
     """The title band's logo as a drawing (the clinic's own mark, else the layout's), or None: loaded
     here so the renderer reads no files.
 
@@ -283,7 +311,8 @@ def title_mark(theme, fonts: dict, clinic=None, cache: dict | None = None):
     if not path:
         return None
     args = (path, band["foreground"], band["logo_width"])
-    options = dict(font_name=fonts["body"]["regular"], mode=band["logo_colours"], background=band["background"])
+    options = dict(font_name=fonts["body"]["regular"], mode=band["logo_colours"], background=band["background"],
+                   store=store)
     if cache is None:
         return load_mark(*args, **options)
     try:

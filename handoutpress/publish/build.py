@@ -80,6 +80,7 @@ def _theme(root: Path, name: str, caches: Caches):
     from ..checks.contrast import theme_problems
     from ..load.fonts import register_families
     from ..load.layout import load_theme
+    from ..load.markstore import store_for
 
     if name not in caches.themes:
         try:
@@ -89,7 +90,7 @@ def _theme(root: Path, name: str, caches: Caches):
             caches.themes[name] = exc  # a broken layout is reported once, not once per variant
             raise
         caches.themes[name] = theme
-        caches.theme_checks[name] = theme_problems(theme)
+        caches.theme_checks[name] = theme_problems(theme, store_for(root))
     theme = caches.themes[name]
     if isinstance(theme, PublishError):
         raise PublishError([])
@@ -170,14 +171,17 @@ def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> C
     more, reading = variant_problems(resolved, today or _dt.date.today())
     words, plain = plain_language(resolved)
     from ..checks.contrast import logo_ink_problems
+    from ..load.markstore import store_for
 
-    problems += more + words + caches.theme_checks[variant.layout] + logo_ink_problems(theme, handout.clinic)
+    ink = logo_ink_problems(theme, handout.clinic, store_for(root))
+    problems += more + words + caches.theme_checks[variant.layout] + ink
     return Checked(resolved, theme, keywords, problems, reading, plain)
 
 
 def render_variant(handout, variant, root: Path, caches: Caches, checked: Checked | None = None) -> Built:
     """One variant, from model to finished PDF bytes (nothing written); refuses one with errors."""
     from ..load.logo import title_mark
+    from ..load.markstore import store_for
     from ..load.profiles import srgb_profile
     from ..render.pdf import render_pdf
     from ..render.pdf.finish import syntax_problems
@@ -194,7 +198,7 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
     with _signals_held():  # a Ctrl-C raised inside pikepdf's C++ (its write callbacks) aborts the process
         meta["output_profile"] = srgb_profile()  # read here: the renderer reads no files
         fonts = caches.fonts[variant.layout]
-        mark = title_mark(checked.theme, fonts, handout.clinic, caches.title_marks)
+        mark = title_mark(checked.theme, fonts, handout.clinic, caches.title_marks, store_for(root))
         rendered = render_pdf(resolved, checked.theme, fonts, handout.clinic, meta, mark)
         data = rendered.data
         broken = syntax_problems(data)
