@@ -274,10 +274,37 @@ _RUN = re.compile(r"0{5,}|1{5,}")
 _FINDER_LIKE = "10111010000"  # ReportLab's rule 3: this one way round, in rows only (its column test never matches)
 
 
+def _qrencoder():
+    """ReportLab's QR encoder module. Its package's __init__ imports every barcode symbology and its
+    widgets (9 ms of a cold build); the module itself needs only re and itertools, so it is loaded from
+    its file on its own, once, when the package has not been imported already."""
+    import sys
+
+    name = "reportlab.graphics.barcode.qrencoder"
+    if name in sys.modules:
+        return sys.modules[name]
+    if _QRENCODER:
+        return _QRENCODER[0]
+    import importlib.util
+    from pathlib import Path
+
+    import reportlab
+
+    spec = importlib.util.spec_from_file_location(
+        "handoutpress_qrencoder", Path(reportlab.__file__).parent / "graphics" / "barcode" / "qrencoder.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    _QRENCODER.append(module)
+    return module
+
+
+_QRENCODER: list = []
+
+
 @functools.lru_cache(maxsize=8)
 def _mask_rows(n: int) -> tuple:
     """For each of the 8 QR masks, its rows as ints (bit c: the mask darkens column c)."""
-    from reportlab.graphics.barcode.qrencoder import QRUtil
+    QRUtil = _qrencoder().QRUtil
 
     return tuple(tuple(sum(1 << c for c in range(n) if QRUtil.getMask(m)(r, c)) for r in range(n)) for m in range(8))
 
@@ -299,7 +326,8 @@ def _mask_penalty(rows: list[int], n: int) -> int:
 def qr_modules(url: str) -> tuple:
     """ReportLab's QR matrix of url (level M) with the mask its own search picks; the search is done
     on rows as ints (ReportLab builds and scores all 8 matrices cell by cell, ~15 ms a code)."""
-    from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel, QRUtil
+    qrencoder = _qrencoder()
+    QRCode, QRErrorCorrectLevel, QRUtil = qrencoder.QRCode, qrencoder.QRErrorCorrectLevel, qrencoder.QRUtil
 
     qr = QRCode(None, QRErrorCorrectLevel.M)  # what QrCodeWidget(url, barLevel="M") makes, without importing
     qr.addData(url)  # the barcode widgets (50 ms: every other symbology comes with them)
