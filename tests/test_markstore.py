@@ -1,6 +1,6 @@
 """Converted logo marks kept on disk (load/markstore.py): what a build draws from the store is what
 it would draw from the SVG, a damaged or foreign store file is ignored, a broken mark is never kept,
-and a cold build with the store filled does not import svglib."""
+and a cold build with the store filled imports neither svglib nor lxml."""
 from __future__ import annotations
 
 import subprocess
@@ -117,16 +117,36 @@ def test_encode_keeps_only_plain_shapes_and_values():
 
 
 def test_a_cold_build_with_the_store_filled_reads_no_svg(tmp_path):
-    """The second process finds the mark in root/.cache/marks: svglib is not even imported, and its PDF
-    is the first one's, byte for byte."""
+    """The second process finds the mark (for the PDF and for the web page) in root/.cache/marks: neither
+    svglib nor lxml is imported, and its PDF and web page are the first one's, byte for byte."""
     root = copy_project(tmp_path / "project")
     script = ("import sys; from pathlib import Path; from handoutpress.publish.build import build; "
               f"r = build(Path({str(root)!r}), ['benzodiazepines'], ['patient'], out_dir=Path(sys.argv[1]), force=True); "
               "assert not r.problems, r.problems; "
-              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'svglib'))")
+              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('svglib', 'lxml')))")
     runs = [subprocess.run([sys.executable, "-c", script, str(tmp_path / f"out{n}")], capture_output=True,
                            text=True, check=True) for n in range(2)]
     assert "svglib" in runs[0].stdout and runs[1].stdout.strip() == "[]", [r.stdout for r in runs]
     assert list((root / ".cache" / "marks").glob("*.json"))
-    first, second = (sorted((tmp_path / f"out{n}").rglob("*.pdf")) for n in range(2))
-    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second] and first
+    for kind in ("*.pdf", "*.html"):
+        first, second = (sorted((tmp_path / f"out{n}" / "benzodiazepines").glob(kind)) for n in range(2))
+        assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second] and first
+
+
+def test_the_web_pages_mark_from_the_store_is_the_one_made_from_the_svg_and_tampering_is_refused(tmp_path):
+    from handoutpress.publish.webmark import web_mark
+    from handoutpress.render.html.mark import inline_mark, mark_shapes
+
+    path = tmp_path / "mark.svg"
+    path.write_text(SVGS["shapes"])
+    store = _store(tmp_path)
+    fresh = mark_shapes(path.read_bytes())
+    assert web_mark(path, store) == fresh and web_mark(path, store) == fresh  # made, then read back
+    assert inline_mark(fresh, "Logo", "t") == inline_mark(path.read_bytes(), "Logo", "t") != ""
+    (kept,) = (tmp_path / "store").glob("*.json")
+    good = kept.read_text()
+    for evil in ['["0 0 1 1", "<script>alert(1)</script>"]', '["0 0 1 1", "<path d=\\"M0 0\\" onload=\\"x()\\">"]',
+                 '["0 0 1 1); x", "<path fill=\\"currentColor\\"></path>"]', '["0 0 1 1"]', "{}", "not json"]:
+        kept.write_text(evil)
+        assert web_mark(path, store) == fresh
+    assert kept.read_text() == good  # made again from the SVG, and kept afresh

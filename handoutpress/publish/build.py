@@ -250,6 +250,8 @@ def _check_name(handout, variant) -> None:
 
 def _web_page(resolved, theme, handout, variant, root: Path, caches: Caches, pages: int) -> tuple[bytes, tuple]:
     """The variant's web page, linking to its PDF and to the other variants a reader may be given."""
+    from ..load.markstore import store_for
+    from .webmark import web_mark
     from ..render.html import Other, PageLinks, font_files, render_page
     from ..resolve.variants import file_stem
 
@@ -266,7 +268,7 @@ def _web_page(resolved, theme, handout, variant, root: Path, caches: Caches, pag
     logo = handout.clinic.logo_path or theme.settings["title_band"].get("logo_path")  # the clinic's own mark first
     key = str(logo)
     if key not in caches.marks:
-        caches.marks[key] = Path(logo).read_bytes() if logo and Path(logo).is_file() else None
+        caches.marks[key] = web_mark(Path(logo), store_for(root)) if logo and Path(logo).is_file() else None
     return render_page(resolved, theme, handout.clinic, links, caches.marks[key]), tuple(font_files(theme))
 
 

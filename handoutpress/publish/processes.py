@@ -49,7 +49,7 @@ def _prepare_workers() -> None:
 
     from ..checks import pemat, plain_language, readability, runner  # noqa: F401
     from ..checks.plain_words import word_list
-    from ..load import logo  # noqa: F401 - svglib, lxml, ReportLab's graphics
+    from ..load import logo  # noqa: F401 - ReportLab's graphics (svglib only if a mark is not in the store)
     from ..load.profiles import srgb_profile
     from ..render import html, pdf  # noqa: F401 - ReportLab, pikepdf, Jinja
     from ..text import template_env

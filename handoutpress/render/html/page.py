@@ -37,7 +37,10 @@ class PageLinks:
     others: tuple = ()  # Other, in a stable order
 
 
-def render_page(resolved: m.Resolved, theme, clinic: m.Clinic, links: PageLinks, mark_svg: bytes | None = None) -> bytes:
+def render_page(resolved: m.Resolved, theme, clinic: m.Clinic, links: PageLinks,
+                mark_svg: bytes | tuple | None = None) -> bytes:
+    """The variant's web page. mark_svg: the logo's SVG bytes, or the (viewBox, shapes) that
+    mark.mark_shapes() made of them."""
     v, h = resolved.variant, resolved.handout
     lab, words = labels_for(v.language), words_for(v.language)
     ctx = b.Ctx(resolved.numbers, words)
