@@ -1,6 +1,6 @@
 """Converted logo marks kept on disk (load/markstore.py): what a build draws from the store is what
-it would draw from the SVG, a damaged or foreign store file is ignored, a broken mark is never kept,
-and a cold build with the store filled imports neither svglib nor lxml."""
+it would draw from the SVG, a damaged or foreign store file is ignored, a mark's problems are found
+in the SVG every time, and a cold build with the store filled imports neither svglib nor lxml."""
 from __future__ import annotations
 
 import subprocess
@@ -70,13 +70,18 @@ def test_a_mark_from_the_store_draws_the_same_as_one_parsed_from_its_svg(tmp_pat
     assert mark_inks(path, store) == mark_inks(path)
 
 
-def test_what_the_store_refuses_to_read_is_ignored_and_the_svg_parsed_again(tmp_path):
+def _kept(tmp_path, svg: str):
+    """A mark drawn once through a new store: its file, the store, the drawing, the store's file and text."""
     path = tmp_path / "mark.svg"
-    path.write_text(SVGS["shapes"])
+    path.write_text(svg)
     store = _store(tmp_path)
     want = _drawn(load_mark(path, black, 50, store=store))
     (kept,) = (tmp_path / "store").glob("*.json")
-    good = kept.read_text()
+    return path, store, want, kept, kept.read_text()
+
+
+def test_what_the_store_refuses_to_read_is_ignored_and_the_svg_parsed_again(tmp_path):
+    path, store, want, kept, good = _kept(tmp_path, SVGS["shapes"])
     for damage in ["", "{", "[]", '{"format": "other"}', good.replace('"Rect"', '"Drawing"'),
                    good.replace('"shape":"Path"', '"shape":"String"'), good[: len(good) // 2],
                    good.replace('"attrs":{', '"attrs":{"__class__":1,', 1), "\xff".encode("latin-1").decode("latin-1")]:
@@ -86,7 +91,7 @@ def test_what_the_store_refuses_to_read_is_ignored_and_the_svg_parsed_again(tmp_
         assert decode(kept.read_text()) is not None  # parsed again and kept afresh
 
 
-def test_a_mark_with_problems_is_never_kept_and_always_reported(tmp_path):
+def test_a_mark_with_problems_is_reported_every_time(tmp_path):
     path = tmp_path / "mark.svg"
     store = _store(tmp_path)
     path.write_text(SVGS["shipped"])
@@ -150,3 +155,23 @@ def test_the_web_pages_mark_from_the_store_is_the_one_made_from_the_svg_and_tamp
         kept.write_text(evil)
         assert web_mark(path, store) == fresh
     assert kept.read_text() == good  # made again from the SVG, and kept afresh
+
+
+def test_the_store_keeps_the_newest_marks_only(tmp_path, monkeypatch):
+    from handoutpress.load import markstore
+
+    monkeypatch.setattr(markstore, "KEEP", 3)
+    store = _store(tmp_path)
+    for n in range(6):
+        store.put(f"mark {n}".encode(), f'"{n}"')
+    left = sorted(p.read_text() for p in (tmp_path / "store").glob("*.json"))
+    assert len(left) == 3 and store.get(b"mark 5") == '"5"'
+
+
+def test_a_store_entry_that_cannot_be_drawn_gives_way_to_the_svg(tmp_path):
+    """An entry damaged into numbers no mark may have (JSON's 1e999 is infinity) is not reported as the
+    mark's problem: the SVG is parsed again, drawn, and kept afresh."""
+    path, store, want, kept, good = _kept(tmp_path, SVGS["shipped"])
+    kept.write_text(good.replace('"width":75.0', '"width":1e999').replace('"points":[', '"points":[1e999,', 1))
+    assert _drawn(load_mark(path, black, 50, store=store)) == want
+    assert kept.read_text() == good

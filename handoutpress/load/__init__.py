@@ -1,1 +1,1 @@
-"""load: takes the files on disk (handouts, clinic, layouts, translations, fonts, logos) and gives the typed model and themes, every value with its place."""
+"""load: takes the files on disk (handouts, clinic, layouts, translations, fonts, logos) and gives the typed model and themes, every value with its place; logo marks once converted are kept in the project's .cache/marks (markstore)."""

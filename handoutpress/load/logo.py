@@ -238,11 +238,12 @@ def mark_inks(path: Path, store=None) -> list[str]:
     return inks(Group(*svg.contents), Path(path))
 
 
-def _parsed(path: Path, store=None):
+def _parsed(path: Path, store=None, read: bool = True):
     """svglib's drawing of the checked mark at path (width, height, contents); from store when it holds
-    the drawing of these very bytes (then neither lxml nor svglib is imported: 50 ms of a cold build)."""
+    the drawing of these very bytes (then neither lxml nor svglib is imported: 50 ms of a cold build).
+    read=False: parse the SVG, and keep what it gives in the store over what was there."""
     data = _read_mark(path)
-    if store is not None:
+    if store is not None and read:
         kept = decode(store.get(data))
         if kept is not None:
             return kept
@@ -273,9 +274,20 @@ def one_ink(mode: str, colours: list) -> bool:
 def load_mark(path: Path, colour: Color, width: float, *, font_name: str | None = None, mode: str = "one-ink",
               background: Color | None = None, store=None) -> Drawing:
     """Load the SVG mark at path, scaled to width points wide: in its own colours, or painted in colour
-    (its white shapes in background) when one_ink(mode, its colours). store: a MarkStore, or None."""
-    path = Path(path)
-    svg = _parsed(path, store)
+    (its white shapes in background) when one_ink(mode, its colours). store: a MarkStore, or None;
+    what it holds is only trusted while it draws: any problem is looked for again in the SVG itself."""
+    options = dict(font_name=font_name, mode=mode, background=background)
+    if store is not None:
+        try:
+            return _load_mark(Path(path), colour, width, store=store, **options)
+        except PublishError:
+            pass  # the mark's own problem, or a damaged store entry: the SVG says which (and is kept afresh)
+    return _load_mark(Path(path), colour, width, store=store, read=False, **options)
+
+
+def _load_mark(path: Path, colour: Color, width: float, *, font_name, mode, background, store,
+               read=True) -> Drawing:
+    svg = _parsed(path, store, read)
     if not svg.width or not svg.height:
         raise problem(path, None, None, "", "the logo mark has no size",
                       'give the <svg> element a viewBox, e.g. viewBox="0 0 100 100"', code="logo-no-size")

@@ -206,11 +206,30 @@ class MarkStore:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
             os.replace(tmp, target)
-        except OSError:
+        except BaseException as exc:  # a full disk, or a Ctrl-C: no temp file is left behind
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
+            if not isinstance(exc, OSError):
+                raise
+            return
+        self._prune(target)
+
+    def _prune(self, keep: Path) -> None:
+        """At most KEEP files: a designer who saves a mark fifty times leaves the last few, not fifty."""
+        try:
+            files = [(p.stat().st_mtime_ns, p.name, p) for p in self.folder.glob("*.json") if p != keep]
+        except OSError:
+            return
+        for _, _, path in sorted(files)[:max(0, len(files) + 1 - KEEP)]:
+            try:
+                path.unlink()
+            except OSError:
+                pass
+
+
+KEEP = 64  # marks kept in the store (a project has one or a few; each entry is a few KB)
 
 
 CACHE = Path(".cache") / "marks"  # under the project's root; safe to delete
