@@ -282,3 +282,29 @@ def test_file_names_and_manifest(cli_root, tmp_path):
 ])
 def test_file_name(clinic, handout, variant, language, name):
     assert names.file_name(clinic, handout, variant, language) == name
+
+
+@pytest.mark.parametrize("errno_, raised", [(5, True), (38, False)])  # EIO: the data did not land; ENOSYS: no syncfs
+def test_a_failed_flush_of_many_files_is_an_error_and_no_syncfs_falls_back_to_fsync(tmp_path, monkeypatch, errno_,
+                                                                                   raised):
+    import ctypes
+
+    class Libc:
+        def syncfs(self, fd):
+            ctypes.set_errno(errno_)
+            return -1
+
+    monkeypatch.setattr(ctypes, "CDLL", lambda *a, **k: Libc())
+    staged = [output.stage(tmp_path / f"f{n}.pdf", b"new") for n in range(output.FEW + 1)]
+    fsyncs = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(output.os, "fsync", lambda fd: fsyncs.append(fd) or real_fsync(fd))
+    if raised:
+        with pytest.raises(OSError, match="Input/output error"):
+            output.sync(staged)
+        assert fsyncs == []
+    else:
+        output.sync(staged)
+        assert len(fsyncs) == len(staged)
+    output.discard(staged)
+    assert list(tmp_path.iterdir()) == []

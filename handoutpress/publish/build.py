@@ -251,9 +251,9 @@ def _check_name(handout, variant) -> None:
 def _web_page(resolved, theme, handout, variant, root: Path, caches: Caches, pages: int) -> tuple[bytes, tuple]:
     """The variant's web page, linking to its PDF and to the other variants a reader may be given."""
     from ..load.markstore import store_for
-    from .webmark import web_mark
     from ..render.html import Other, PageLinks, font_files, render_page
     from ..resolve.variants import file_stem
+    from .webmark import web_mark
 
     draft = variant.review.status != "approved"
     others = []

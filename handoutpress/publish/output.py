@@ -92,7 +92,8 @@ def sync(staged: list[tuple[str, Path]]) -> None:
 
 
 def _syncfs(folder: str) -> bool:
-    """syncfs(2) on the file system holding folder; False where there is none or it fails."""
+    """syncfs(2) on the file system holding folder: True when done, False where there is no such call
+    (then an fsync each is used); a failure to write the data back is an OSError naming folder."""
     try:
         import ctypes
 
@@ -105,9 +106,14 @@ def _syncfs(folder: str) -> bool:
     except OSError:
         return False
     try:
-        return call(fd) == 0
+        if call(fd) == 0:
+            return True
+        failure = ctypes.get_errno()
     finally:
         os.close(fd)
+    if failure in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EBADF, errno.EPERM):
+        return False
+    raise OSError(failure, os.strerror(failure), folder)  # EIO, ENOSPC: the data did not reach the disk
 
 
 def commit(staged: list[tuple[str, Path]]) -> None:
