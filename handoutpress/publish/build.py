@@ -13,7 +13,9 @@ from ..resolve.variants import find_variant, page_name, resolve
 from . import output
 from .inputs import (_is_file, _shown, _unchanged, inputs_key, load_translation_for, select, shared_key,
                      translation_file, translation_files)
-from .processes import YOUNG_THRESHOLD, _die_with, _fewer_collections, _prepare_workers, _settled, _signals_held, _stop_workers
+from .variant import Caches, Checked, _clinic_id, check_variant, repository_clinics  # noqa: F401 - re-exported
+from .processes import (YOUNG_THRESHOLD, Answer, _die_with, _fewer_collections, _prepare_finisher, _prepare_workers,
+                        _settled, _signals_held, _stop_workers, helper)
 
 
 @dataclass
@@ -27,7 +29,7 @@ class Built:
     reading: object = None
     plain: object = None  # plainlanguage.Plain: everyday words and PEMAT-P
     source: str = ""  # the handout file, as shown
-    thumbnail: bytes | None = None  # page 1 as PNG for the catalog (rendered where the PDF was)
+    thumbnail: bytes | None = None  # page 1 as PNG for the catalog (made where the PDF was finished)
     page: bytes = b""  # the variant's web page (out/<handout>/<file>.html)
     fonts: tuple = ()  # font files the web page names, copied once to out/_assets/
     words: str = ""  # the PDF's words for the catalog's search (from its text layer as drawn)
@@ -42,179 +44,27 @@ class Report:
     unchanged: list = field(default_factory=list)  # manifest entries kept: their inputs did not change
 
 
-@dataclass
-class Caches:
-    """What one run loads once and shares between variants."""
-
-    themes: dict = field(default_factory=dict)  # layout name -> Theme, or the PublishError it raised
-    fonts: dict = field(default_factory=dict)  # layout name -> registered font names by role
-    translations: dict = field(default_factory=dict)
-    theme_checks: dict = field(default_factory=dict)  # layout name -> contrast and type-size problems
-    clinics: object = None  # clinics.Clinics of the repository, loaded once
-    layout_clinics: dict = field(default_factory=dict)  # layout name -> the clinic id it names ("" none)
-    marks: dict = field(default_factory=dict)  # logo file -> its SVG bytes, for the web pages
-    title_marks: dict = field(default_factory=dict)  # logo file, size, time and inks -> its drawing (logo.title_mark)
-
-
-@dataclass
-class Checked:
-    """One variant resolved (and translated) with every check that needs no rendering."""
-
-    resolved: object
-    theme: object
-    keywords: tuple
-    problems: list  # errors and warnings
-    reading: object  # readability.Reading, or None when not scored
-    plain: object = None  # plainlanguage.Plain
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self):
-        return [p for p in self.problems if p.severity != "error"]
-
-
-def _theme(root: Path, name: str, caches: Caches):
-    from ..checks.contrast import theme_problems
-    from ..load.fonts import register_families
-    from ..load.layout import load_theme
-    from ..load.markstore import store_for
-
-    if name not in caches.themes:
-        try:
-            theme = load_theme(root, name)
-            caches.fonts[name] = register_families(theme)
-        except PublishError as exc:
-            caches.themes[name] = exc  # a broken layout is reported once, not once per variant
-            raise
-        caches.themes[name] = theme
-        caches.theme_checks[name] = theme_problems(theme, store_for(root))
-    theme = caches.themes[name]
-    if isinstance(theme, PublishError):
-        raise PublishError([])
-    return theme
-
-
-def repository_clinics(root: Path, caches: Caches):
-    """The repository's clinics, loaded once per run; a clinic file with errors raises them."""
-    from ..checks.clinic import clinic_problems
-    from ..load.clinics import load_clinics
-
-    if caches.clinics is None:
-        clinics, problems = load_clinics(root, lambda p: _shown(p, root), clinic_problems)
-        errors = [p for p in problems if p.severity == "error"]
-        if errors:
-            raise PublishError(errors)
-        caches.clinics = clinics
-    return caches.clinics
-
-
-def _clinic_id(root: Path, variant, caches: Caches) -> str:
-    """The clinic a variant is for, by id ("" the default; "?" when its layout cannot be read). Reads only
-    the layout chain's YAML: a broken layout is reported by its own variants, not by their siblings."""
-    from ..load.layout import load_chain, merge_chain
-
-    if variant.clinic:
-        return variant.clinic
-    if variant.layout not in caches.layout_clinics:
-        try:
-            data, _ = merge_chain(load_chain(root / "layouts", variant.layout, root))
-            clinic = (data.get("clinic") or "") if isinstance(data, dict) else ""
-            caches.layout_clinics[variant.layout] = clinic if isinstance(clinic, str) else "?"
-        except PublishError:
-            caches.layout_clinics[variant.layout] = "?"
-    return caches.layout_clinics[variant.layout]
-
-
-def check_variant(handout, variant, root: Path, caches: Caches, today=None) -> Checked:
-    """Resolve one variant and run the checks that need no rendering (raises only for a broken layout)."""
-    import datetime as _dt
-
-    from ..checks.glyphs import missing_in_content, missing_in_strings
-    from ..checks.runner import variant_problems
-    from ..load.clinics import choose, for_clinic
-    from ..resolve.sources import format_source
-
-    theme = _theme(root, variant.layout, caches)
-    handout = for_clinic(handout, choose(repository_clinics(root, caches), variant, theme))  # its clinic's details
-    fonts = caches.fonts[variant.layout]
-    resolved = resolve(handout, variant)
-    problems, keywords = [], handout.keywords
-    title_place = variant.place if variant.title else handout.places.get("title", variant.place)
-    subtitle_place = variant.place if variant.subtitle else handout.places.get("subtitle", variant.place)
-    if variant.language != handout.language:
-        from ..load.translation import translate
-
-        tr = load_translation_for(root, handout, variant, caches.translations)
-        resolved, stale = translate(resolved, tr)
-        problems += stale
-        keywords = tr.keywords or keywords
-        title_place = subtitle_place = tr.places["title"]
-        if tr.source_version != handout.version:
-            p = tr.places["source_version"]
-            problems.append(Problem(p.file, p.line, p.column, p.path,
-                                    f"translated from version {tr.source_version} of {handout.file}, which is now "
-                                    f"version {handout.version}", "have the translation reviewed and update "
-                                    "source_version", code="translation-version", severity="warning"))
-    problems += missing_in_content(resolved, fonts)
-    from ..labels import availability
-    from ..resolve.variants import alternatives
-
-    resolved = replace(resolved, offers=alternatives(handout, variant, lambda v: _clinic_id(root, v, caches)))
-    offer = availability(variant.language, *resolved.offers, "")  # the closing line's language names
-    titles = [(resolved.title, title_place), (resolved.subtitle, subtitle_place), (offer, variant.place)]
-    problems += missing_in_strings(titles + [(format_source(s), s.place) for _, s in resolved.sources], fonts)
-    from ..checks.plain_language import plain_language
-
-    more, reading = variant_problems(resolved, today or _dt.date.today())
-    words, plain = plain_language(resolved)
-    from ..checks.contrast import logo_ink_problems
-    from ..load.markstore import store_for
-
-    ink = logo_ink_problems(theme, handout.clinic, store_for(root))
-    problems += more + words + caches.theme_checks[variant.layout] + ink
-    return Checked(resolved, theme, keywords, problems, reading, plain)
-
-
 def render_variant(handout, variant, root: Path, caches: Caches, checked: Checked | None = None) -> Built:
-    """One variant, from model to finished PDF bytes (nothing written); refuses one with errors."""
-    from ..load.logo import title_mark
-    from ..load.markstore import store_for
-    from ..load.profiles import srgb_profile
-    from ..render.pdf import render_pdf
-    from ..render.pdf.finish import syntax_problems
+    """One variant, from model to finished PDF bytes (nothing written); refuses one with errors. Checks
+    still running beside it (check_variant's aside) are waited for once it is drawn."""
+    from ..render.html import BUDGET_KB
+    from .catalog import search_words
 
     checked = checked or check_variant(handout, variant, root, caches)
+    if checked.settled and checked.errors:
+        raise PublishError(checked.errors)
+    try:
+        rendered, page, fonts, thumb = _drawn(variant, root, caches, checked)
+    except PublishError:
+        if checked.errors:  # the checks' errors come first, as when they stop a variant before it is drawn
+            raise PublishError(checked.errors) from None
+        raise
+    except BaseException:
+        checked.cancel()
+        raise
     if checked.errors:
         raise PublishError(checked.errors)
-    resolved = checked.resolved
-    handout = resolved.handout  # as published for the variant's clinic
-    meta = {"title": document_title(resolved.title, variant.review.status, variant.language),
-            "author": handout.clinic.name, "subject": resolved.subtitle or resolved.title,
-            "keywords": ", ".join(checked.keywords), "lang": variant.language, "date": variant.review.reviewed,
-            "field_font": checked.theme.families["body"]["regular"]}
-    with _signals_held():  # a Ctrl-C raised inside pikepdf's C++ (its write callbacks) aborts the process
-        meta["output_profile"] = srgb_profile()  # read here: the renderer reads no files
-        fonts = caches.fonts[variant.layout]
-        mark = title_mark(checked.theme, fonts, handout.clinic, caches.title_marks, store_for(root))
-        rendered = render_pdf(resolved, checked.theme, fonts, handout.clinic, meta, mark)
-        data = rendered.data
-        broken = syntax_problems(data)
-    if broken:  # never publish a file a PDF reader may refuse
-        p = variant.place
-        raise PublishError(Problem(p.file, p.line, p.column, p.path,
-                                   f"the {variant.name} PDF fails its syntax check ({broken[0][:200]})",
-                                   "nothing was written; a value in the handout or its layout reached the PDF in a "
-                                   "form it cannot hold: report it with both files", code="pdf-syntax"))
-    pages = rendered.pages
-    if variant.max_pages and pages > variant.max_pages:
-        p = variant.budget_place or variant.place
-        raise PublishError(Problem(p.file, p.line, p.column, p.path,
-                                   f"the {variant.name} variant takes {pages} pages, over its budget of "
-                                   f"{variant.max_pages}", "shorten the content, use a tighter layout, or raise "
-                                   "max_pages", code="page-budget"))
+    data, pages, resolved = rendered.data, rendered.pages, checked.resolved
     warnings = list(checked.warnings)
     if variant.max_kb and len(data) > variant.max_kb * 1024:
         p = variant.place
@@ -222,19 +72,65 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
                                 f"the {variant.name} PDF is {len(data) / 1024:.0f} KB, over its e-mail budget of "
                                 f"{variant.max_kb:g} KB", "trim images or content, or raise max_kb",
                                 code="size-budget", severity="warning"))
-    from ..render.html import BUDGET_KB
-
-    page, fonts = _web_page(resolved, checked.theme, handout, variant, root, caches, pages)
     if len(page) > BUDGET_KB * 1024:
         p = variant.place
         warnings.append(Problem(p.file, p.line, p.column, p.path,
                                 f"the {variant.name} web page is {len(page) / 1024:.0f} KB, over its budget of "
                                 f"{BUDGET_KB} KB", "shorten the content or split the handout", code="size-budget",
                                 severity="warning"))
-    from .catalog import search_words
+    return Built(resolved.handout, variant, data, pages, warnings, resolved.title, checked.reading, checked.plain,
+                 thumbnail=thumb, page=page, fonts=fonts, words=search_words(rendered.text))
 
-    return Built(handout, variant, data, pages, warnings, resolved.title, checked.reading, checked.plain,
-                 page=page, fonts=fonts, words=search_words(rendered.text))
+
+def _drawn(variant, root: Path, caches: Caches, checked: Checked):
+    """The variant's finished PDF (render.pdf.RenderedPDF), web page, its fonts, and the PDF's thumbnail when
+    the run's helper process made it (else None). It is drawn here and finished by the helper, if there is
+    one, while the web page is made; a PDF that fails its syntax check or its page budget is an error."""
+    from ..load.logo import title_mark
+    from ..load.markstore import store_for
+    from ..load.profiles import srgb_profile
+    from ..render.pdf import RenderedPDF, draw_pdf
+
+    resolved = checked.resolved
+    handout = resolved.handout  # as published for the variant's clinic
+    meta = {"title": document_title(resolved.title, variant.review.status, variant.language),
+            "author": handout.clinic.name, "subject": resolved.subtitle or resolved.title,
+            "keywords": ", ".join(checked.keywords), "lang": variant.language, "date": variant.review.reviewed,
+            "field_font": checked.theme.families["body"]["regular"]}
+    with _signals_held():  # a Ctrl-C raised inside C code (ReportLab's, pikepdf's callbacks) aborts the process
+        meta["output_profile"] = srgb_profile()  # read here: the renderer reads no files
+        fonts = caches.fonts[variant.layout]
+        mark = title_mark(checked.theme, fonts, handout.clinic, caches.title_marks, store_for(root))
+        drawn = draw_pdf(resolved, checked.theme, fonts, handout.clinic, mark)
+    helper = caches.helper if caches.helper and caches.helper.pid else None
+    finished = helper.ask(_finished, drawn, meta, True) if helper else Answer(_finished, (drawn, meta, False))
+    page, web_fonts = _web_page(resolved, checked.theme, handout, variant, root, caches, drawn.pages)
+    data, broken, thumb = finished.result()
+    if broken:  # never publish a file a PDF reader may refuse
+        p = variant.place
+        raise PublishError(Problem(p.file, p.line, p.column, p.path,
+                                   f"the {variant.name} PDF fails its syntax check ({broken[0][:200]})",
+                                   "nothing was written; a value in the handout or its layout reached the PDF in a "
+                                   "form it cannot hold: report it with both files", code="pdf-syntax"))
+    if variant.max_pages and drawn.pages > variant.max_pages:
+        p = variant.budget_place or variant.place
+        raise PublishError(Problem(p.file, p.line, p.column, p.path,
+                                   f"the {variant.name} variant takes {drawn.pages} pages, over its budget of "
+                                   f"{variant.max_pages}", "shorten the content, use a tighter layout, or raise "
+                                   "max_pages", code="page-budget"))
+    return RenderedPDF(data, drawn.pages, drawn.text), page, web_fonts, thumb
+
+
+def _finished(drawn, meta: dict, thumbnail: bool) -> tuple:
+    """A drawing finished (PDF/UA, PDF/A), its syntax problems, and (thumbnail) its page 1 as PNG: the
+    work a run's helper process does while the build goes on."""
+    from ..render.pdf import finish_pdf
+    from ..render.pdf.finish import syntax_problems
+
+    with _signals_held():  # pikepdf's C++, likewise
+        data = finish_pdf(drawn, meta)
+        broken = syntax_problems(data)
+    return data, broken, (_thumbnail(data) if thumbnail and not broken else None)
 
 
 def _check_name(handout, variant) -> None:
@@ -295,9 +191,11 @@ class HandoutResult:
 
 
 def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=None, caches=None,
-                  progress=None) -> HandoutResult:
+                  progress=None, aside: bool = False) -> HandoutResult:
     """Load, check and render every chosen variant of one handout file, with each PDF's catalog
-    thumbnail (rendered here, so parallel builds render those in parallel too); writes nothing."""
+    thumbnail (rendered here, so parallel builds render those in parallel too); writes nothing.
+    aside (a build of one handout on two or more cores): each variant's checks run in a forked copy while
+    it is drawn (variant.check_variant)."""
     from ..checks.indentation import swallowed_items
     from ..checks.sources import uncited_sources
 
@@ -326,7 +224,7 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         checked = None
         try:
             _check_name(handout, variant)
-            checked = check_variant(handout, variant, root, caches)
+            checked = check_variant(handout, variant, root, caches, aside=aside)
             built = render_variant(handout, variant, root, caches, checked)
         except PublishError as exc:
             result.problems += exc.problems
@@ -336,15 +234,21 @@ def build_handout(root: Path, path: Path, clinic, clinic_checks: list, variants=
         result.warnings += built.warnings
         built.warnings = [p for p in clinic_checks if p.file == built.handout.clinic.file] + built.warnings
         built.source = shown
-        from .catalog import thumbnail
-
-        try:
-            with _signals_held():  # pdfium's C code, likewise
-                built.thumbnail = thumbnail(built.data)
-        except Exception:  # noqa: BLE001 - pdfium's errors; the catalog tries again from the file
-            built.thumbnail = None
+        if built.thumbnail is None:  # not made by the run's helper process
+            built.thumbnail = _thumbnail(built.data)
         result.built.append(built)
     return result
+
+
+def _thumbnail(data: bytes) -> bytes | None:
+    """Page 1 as PNG for the catalog, or None (pdfium's errors: the catalog tries again from the file)."""
+    from .catalog import thumbnail
+
+    try:
+        with _signals_held():  # pdfium's C code, likewise
+            return thumbnail(data)
+    except Exception:  # noqa: BLE001
+        return None
 
 
 _WORKER_CACHES = None  # in a worker process: layouts, fonts and translations loaded once for the whole build
@@ -531,13 +435,20 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
             pool.shutdown()
         else:
             caches = Caches(clinics=clinics)
-            for done, path in enumerate(todo):
-                shown = _shown(path, root)
-                if progress:
-                    progress(done, len(todo), shown)
-                take(build_handout(root, path, clinic, clinic_checks, variants, caches,
-                                   (lambda current, d=done: progress(d, len(todo), current)) if progress else None))
-                _settled()
+            if jobs > 1 and todo:  # a second core: PDFs finished and thumbnails made beside (processes.helper)
+                caches.helper = helper(_prepare_finisher)
+            try:
+                for done, path in enumerate(todo):
+                    shown = _shown(path, root)
+                    if progress:
+                        progress(done, len(todo), shown)
+                    take(build_handout(root, path, clinic, clinic_checks, variants, caches,
+                                       (lambda current, d=done: progress(d, len(todo), current)) if progress else None,
+                                       aside=jobs > 1))
+                    _settled()
+            finally:
+                if caches.helper:
+                    caches.helper.stop()
         if progress:
             progress(len(todo), len(todo), "")
         for handout_id, files in clashes.items():  # their PDFs would overwrite each other: neither is published

@@ -25,7 +25,6 @@ import zlib
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from ..checks.plain_language import reading_label
 from .output import MANIFEST, read_manifest, write_atomic
 
 INDEX = "index.html"
@@ -224,6 +223,8 @@ def _date(iso: str) -> str:
 
 
 def _row(entry: dict, thumbs: dict, today: str = "") -> dict:
+    from ..checks.plain_language import reading_label  # only when the page is made again
+
     path = entry["path"]
     audience, language, status = (str(entry.get(k) or "") for k in ("audience", "language", "status"))
     size = thumbs.get(path)

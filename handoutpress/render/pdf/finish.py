@@ -9,7 +9,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from .tagging import CONTENT, AnnotRef, FieldRef, MarkRef, StructNode, Tagger
+from .structure import CONTENT, AnnotRef, FieldRef, MarkRef, StructNode
 
 
 def xml_escape(text: str) -> str:
@@ -17,8 +17,9 @@ def xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
-def finish(raw: bytes, tagger: Tagger, root: StructNode, meta: dict) -> bytes:
-    """Add the structure tree, document entries, XMP and output intent; save deterministically."""
+def finish(raw: bytes, tagger, root: StructNode, meta: dict) -> bytes:
+    """Add the structure tree, document entries, XMP and output intent; save deterministically. tagger:
+    the drawing's tagging.Tagger, or its record (render.pdf.Tags): mcids, annots and fields."""
     pdf = pikepdf.open(io.BytesIO(raw))
     pages = list(pdf.pages)
     page_objs = [p.obj for p in pages]  # Page.obj builds a new handle on each access
