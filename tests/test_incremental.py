@@ -134,3 +134,71 @@ def test_a_changed_picture_rebuilds(tmp_path):
     assert build(root, ["sleep"], out_dir=out).written == []
     picture.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="8" height="8"/></svg>')
     assert build(root, ["sleep"], out_dir=out).written, "the picture changed: its handout is rebuilt"
+
+
+# ---- the input digests' record (.cache/digests.json) ------------------------------------------------------
+def _record(root, files, shas, at_offset_ns):
+    import os
+
+    from handoutpress.publish.inputs import DIGESTS
+
+    memo = {}
+    for f, sha in zip(files, shas):
+        st = os.stat(f)
+        memo[str(f)] = [[st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev], sha, st.st_ctime_ns + at_offset_ns]
+    (root / DIGESTS).parent.mkdir(parents=True, exist_ok=True)
+    (root / DIGESTS).write_text(json.dumps(memo))
+
+
+def test_input_digests_are_read_again_unless_the_file_settled_before_its_record(tmp_path):
+    import hashlib
+
+    from handoutpress.publish.inputs import SETTLED_NS, file_digests
+
+    root = tmp_path
+    files = [root / "a.yaml", root / "b.yaml"]
+    for f in files:
+        f.write_text(f"{f.name}\n")
+    true = [hashlib.sha256(f.read_bytes()).hexdigest() for f in files]
+    assert file_digests(root, files) == true
+    wrong = ["0" * 64, "1" * 64]
+    _record(root, files, wrong, SETTLED_NS // 2)  # read within 2 s of the file's change: a clock tick may hide one
+    assert file_digests(root, files) == true
+    _record(root, files, wrong, SETTLED_NS * 2)  # settled long before it was read: the record stands in for the file
+    assert file_digests(root, files) == wrong
+    files[0].write_text("A.yaml\n")  # same size, rewritten: its change time moves, so it is read again
+    assert file_digests(root, files) == [hashlib.sha256(b"A.yaml\n").hexdigest(), wrong[1]]
+
+
+def test_a_damaged_or_unwritable_digest_record_costs_a_read_nothing_more(tmp_path):
+    import hashlib
+
+    from handoutpress.publish.inputs import DIGESTS, file_digests
+
+    root = tmp_path
+    files = [root / "a.yaml", root / "missing.yaml", root]
+    files[0].write_text("a\n")
+    true = [hashlib.sha256(b"a\n").hexdigest(), "", ""]
+    (root / DIGESTS).parent.mkdir(parents=True)
+    for damage in ("{not json", "[1, 2]", json.dumps({str(files[0]): [1, "x", "y"]}), "\x00\xff"):
+        (root / DIGESTS).write_text(damage)
+        assert file_digests(root, files) == true
+        assert json.loads((root / DIGESTS).read_text())  # written afresh
+    (root / DIGESTS).unlink()
+    (root / DIGESTS).parent.rmdir()
+    (root / DIGESTS.parent).write_text("a file where the folder would be")
+    assert file_digests(root, files) == true
+
+
+def test_an_edited_layout_rebuilds_however_soon_after_the_last_build(tmp_path):
+    root = _project(tmp_path)
+    out = root / "out"
+    build(root, ["sleep"], out_dir=out)
+    for colour in ("#1A4340", "#1F4E4A", "#1A4341"):  # same size each time, within the same second
+        before = _digests(out)
+        text = (root / "layouts" / "maple-mountain.yaml").read_text("utf-8")
+        current = "#1F4E4A" if "#1F4E4A" in text else ("#1A4340" if "#1A4340" in text else "#1A4341")
+        edit(root, "layouts/maple-mountain.yaml", f'evergreen: "{current}"', f'evergreen: "{colour}"')
+        report = build(root, ["sleep"], out_dir=out)
+        assert [e["handout"] for e in report.written] == ["sleep"], colour
+        assert _digests(out) != before
