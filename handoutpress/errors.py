@@ -1,7 +1,8 @@
 """One error type for every content, layout and font mistake: it knows its place."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import dataclass
+
 
 
 @dataclass(frozen=True)

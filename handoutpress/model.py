@@ -1,7 +1,9 @@
 """The content model: frozen values that every later stage reads and none mutates."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from .records import dataclass
 
 
 # ---- inline text -------------------------------------------------------------------------

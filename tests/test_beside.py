@@ -117,6 +117,25 @@ def test_a_helper_answers_its_jobs_in_order_and_the_build_takes_over_when_it_die
     _no_children_left()
 
 
+def test_big_jobs_and_answers_pass_without_either_side_waiting_for_ever():
+    def timeout(signum, frame):
+        raise TimeoutError("a job or an answer waits for the other side")
+
+    previous = signal.signal(signal.SIGALRM, timeout)
+    signal.alarm(30)
+    try:
+        finisher = helper()
+        big = b"x" * (3 << 20)  # over any pipe's buffer, both ways
+        copied, counted = finisher.ask(bytes, big), finisher.ask(len, big)
+        assert counted.result() == len(big) and copied.result() == big
+        assert finisher.pid  # not given up on the way
+        finisher.stop()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    _no_children_left()
+
+
 def test_a_job_that_cannot_be_sent_is_done_here():
     finisher = helper()
     assert finisher.ask(lambda: os.getpid()).result() == os.getpid()  # a lambda cannot be pickled

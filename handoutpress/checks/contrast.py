@@ -35,8 +35,8 @@ only draws if content puts a link in a table header cell.
 from __future__ import annotations
 
 import colorsys
-from dataclasses import dataclass
 
+from ..records import dataclass
 from ..load.yamlio import format_path
 from pathlib import Path
 

@@ -9,8 +9,8 @@ no distractions, numbers clear, logical order, what visuals show, ...) are never
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from ..records import dataclass
 from ..load.content import block_texts, walk_blocks
 from ..model import (BulletList, Callout, Checklist, Figure, Group, KeyMessages, ListItem, Paragraph, Section,
                      Strong, Table, plain)

@@ -5,8 +5,9 @@ the manifest and the catalog read the same figures.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ..records import dataclass
 from ..errors import Problem
 from ..load.content import block_texts, walk_blocks
 from ..model import plain

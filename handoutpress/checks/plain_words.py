@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..records import dataclass
 from ..errors import Problem
 
 DATA = Path(__file__).parents[1] / "data" / "plain-words.txt"

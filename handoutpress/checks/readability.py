@@ -24,9 +24,9 @@ import functools
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..records import dataclass
 from ..load.content import walk_blocks
 from ..model import ListItem, Paragraph, Place, Resolved, Strong, plain
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
+from ..records import dataclass
 from .readability import HARDEST, Sentence, split_sentences, words_of
 
 # INFLESZ (Barrio-Cantalejo et al. 2008): lower bound of each band, easiest first

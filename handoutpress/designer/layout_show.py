@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..records import dataclass
 from ..errors import Problem, PublishError
 from ..load import schema as s
 from ..load.yamlio import format_path

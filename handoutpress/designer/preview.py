@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from ..records import dataclass
 from ..errors import Problem, PublishError
 
 DEFAULT_DPI = 100

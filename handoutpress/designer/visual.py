@@ -11,8 +11,10 @@ MAX_DIFF_FRACTION of its pixels differ (or its size changed).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
+
+from ..records import dataclass
 
 REFERENCE_DIR = Path("tests") / "visual"
 REFERENCE_DPI = 50  # a letter page is 425 x 550 pixels: enough to see a layout change, ~40 KB a file

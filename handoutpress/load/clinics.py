@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
+from ..records import dataclass
 from ..errors import Problem, PublishError
 
 DEFAULT_FILE = "clinic.yaml"  # in handouts/: the one clinic of a single-clinic repository

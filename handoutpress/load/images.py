@@ -1,8 +1,9 @@
 """Pictures for figures: found in the project, and checked to be what they say they are before layout."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from ..records import dataclass
 
 MAX_BYTES = 10_000_000  # a handout picture is tens to hundreds of KB; 10 MB would swamp an e-mailed PDF
 MAX_PIXELS = 25_000_000  # 5000 x 5000: far past print resolution at full width; decoding more is a risk

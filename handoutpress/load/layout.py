@@ -1,9 +1,9 @@
 """Layouts (themes): declared settings, `extends:` chains, palette names resolved to colours."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..records import dataclass
 from ..errors import Problem, PublishError
 from ..model import Place
 from . import schema as s

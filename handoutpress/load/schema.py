@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from ..records import dataclass
 
 REQUIRED = object()
 _LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|in|cm|mm)?\s*$")

@@ -8,9 +8,10 @@ translated entry that is stale and the English block that needs it.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
+from ..records import dataclass
 from ..errors import Problem, PublishError
 from ..model import (BulletList, Callout, Cite, Emph, Figure, Glossary, KeepTogether, Lang, Link, ListItem,
                      Paragraph, Place, Section, Strong, Table, Text, plain)

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 import yaml
 
+from ..records import dataclass
 from ..errors import Problem, PublishError
 
 MAX_BYTES = 1_000_000  # a handout is a few KB; anything this large is a mistake or an attack

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
+from ..records import dataclass
 from ..errors import Problem, PublishError
 from ..labels import document_title
 from ..load.content import load_handout
@@ -29,7 +30,7 @@ class Built:
     reading: object = None
     plain: object = None  # plainlanguage.Plain: everyday words and PEMAT-P
     source: str = ""  # the handout file, as shown
-    thumbnail: bytes | None = None  # page 1 as PNG for the catalog (made where the PDF was finished)
+    thumbnail: bytes | None = None  # page 1 as PNG for the catalog (a processes.Answer while a helper makes it)
     page: bytes = b""  # the variant's web page (out/<handout>/<file>.html)
     fonts: tuple = ()  # font files the web page names, copied once to out/_assets/
     words: str = ""  # the PDF's words for the catalog's search (from its text layer as drawn)
@@ -84,8 +85,9 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
 
 def _drawn(variant, root: Path, caches: Caches, checked: Checked):
     """The variant's finished PDF (render.pdf.RenderedPDF), web page, its fonts, and the PDF's thumbnail when
-    the run's helper process made it (else None). It is drawn here and finished by the helper, if there is
-    one, while the web page is made; a PDF that fails its syntax check or its page budget is an error."""
+    the run's helper process makes it (a processes.Answer; else None). It is drawn here and finished by the
+    helper, if there is one, while the web page is made; a PDF that fails its syntax check or its page
+    budget is an error."""
     from ..load.logo import title_mark
     from ..load.markstore import store_for
     from ..load.profiles import srgb_profile
@@ -103,9 +105,10 @@ def _drawn(variant, root: Path, caches: Caches, checked: Checked):
         mark = title_mark(checked.theme, fonts, handout.clinic, caches.title_marks, store_for(root))
         drawn = draw_pdf(resolved, checked.theme, fonts, handout.clinic, mark)
     helper = caches.helper if caches.helper and caches.helper.pid else None
-    finished = helper.ask(_finished, drawn, meta, True) if helper else Answer(_finished, (drawn, meta, False))
+    finished = helper.ask(_finished, drawn, meta) if helper else Answer(_finished, (drawn, meta))
     page, web_fonts = _web_page(resolved, checked.theme, handout, variant, root, caches, drawn.pages)
-    data, broken, thumb = finished.result()
+    data, broken = finished.result()
+    thumb = helper.ask(_thumbnail, data) if helper and helper.pid and not broken else None  # read when staged
     if broken:  # never publish a file a PDF reader may refuse
         p = variant.place
         raise PublishError(Problem(p.file, p.line, p.column, p.path,
@@ -121,16 +124,15 @@ def _drawn(variant, root: Path, caches: Caches, checked: Checked):
     return RenderedPDF(data, drawn.pages, drawn.text), page, web_fonts, thumb
 
 
-def _finished(drawn, meta: dict, thumbnail: bool) -> tuple:
-    """A drawing finished (PDF/UA, PDF/A), its syntax problems, and (thumbnail) its page 1 as PNG: the
-    work a run's helper process does while the build goes on."""
+def _finished(drawn, meta: dict) -> tuple:
+    """A drawing finished (PDF/UA, PDF/A) and its syntax problems: the work a run's helper process does
+    while the build goes on (then the thumbnail, while the build stages the files)."""
     from ..render.pdf import finish_pdf
     from ..render.pdf.finish import syntax_problems
 
     with _signals_held():  # pikepdf's C++, likewise
         data = finish_pdf(drawn, meta)
-        broken = syntax_problems(data)
-    return data, broken, (_thumbnail(data) if thumbnail and not broken else None)
+        return data, syntax_problems(data)
 
 
 def _check_name(handout, variant) -> None:
@@ -400,6 +402,8 @@ def _build(root: Path, names: list[str] | None = None, variants: list[str] | Non
             entry = output.entry(item.handout, item.variant, out_dir, target, item.data, item.pages, item.title,
                                  item.reading, item.warnings, item.plain)
             thumb = out_dir / thumbnail_path(entry["path"])
+            if isinstance(item.thumbnail, Answer):  # made by the run's helper process meanwhile
+                item.thumbnail = item.thumbnail.result()
             if item.thumbnail and not output.holds(thumb, item.thumbnail):  # after its PDF: newer, so kept
                 staged.append(output.stage(thumb, item.thumbnail))
                 staged_by_id.setdefault(item.handout.id, []).append(staged[-1])

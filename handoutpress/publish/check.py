@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from ..records import dataclass
 from ..checks.clinic import clinic_problems
 from ..checks.indentation import swallowed_items
 from ..checks.sources import uncited_sources

@@ -11,10 +11,11 @@ Only files listed in out/manifest.json are ever read.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 
+from ..records import dataclass
 from ..errors import Problem, PublishError
 from .catalog import MAX_ITEMS  # the catalog page offers the same limit
 

@@ -252,7 +252,7 @@ def beside(fn, *args) -> Beside:
 
 class Helper:
     """A forked copy of this process that does the jobs sent to it, one after another (helper()). ask()
-    sends one and returns at once; the Answer's result() waits for it. A helper that cannot take a job,
+    sends one and returns at once (once the one before is answered); the Answer's result() waits for it. A helper that cannot take a job,
     or dies, or fails at it, makes result() do that job here: the answer, or the exception, is the same."""
 
     def __init__(self, pid=0, to_helper=-1, from_helper=-1):
@@ -267,6 +267,10 @@ class Helper:
             try:
                 job = _framed(pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL))
             except Exception:  # noqa: BLE001 - a job that cannot be sent (a lambda) is done here
+                return answer
+            while self.waiting:  # one job out at a time: the helper never writes an answer while this writes a job
+                self._read_next()
+            if not self.pid:  # it died meanwhile
                 return answer
             try:
                 _write_all(self.to_helper, job)

@@ -3,9 +3,10 @@ translated, and every check that needs no drawing (which a build on two or more 
 drawing, in a forked copy of itself)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
+from ..records import dataclass
 from ..errors import Problem, PublishError
 from ..resolve.variants import resolve
 from .inputs import _shown, load_translation_for

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 
 import pikepdf
 from pikepdf import Dictionary, Stream
+
+from ..records import dataclass
 
 
 @dataclass(frozen=True)

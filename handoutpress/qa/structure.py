@@ -1,10 +1,11 @@
 """The structure tree: roles, nesting, headings, tables, lists and figures."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from pikepdf import Array, Dictionary, Name
 
+from ..records import dataclass
 from .findings import Finding, _text
 
 # ---------------------------------------------------------------- vocabularies

@@ -3,10 +3,11 @@ always escaped: content is text, never markup."""
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import field
 from html import escape
 from pathlib import Path
 
+from ...records import dataclass
 from ... import model as m
 
 SCHEMES = ("https:", "mailto:", "tel:")  # the PDF's link rules: anything else prints as text

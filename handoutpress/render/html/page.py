@@ -3,8 +3,8 @@ the PDF prints, as semantic HTML with the layout's brand. Pure: the caller suppl
 (the PDF, the other variants, where the fonts are) and the logo's SVG bytes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from ...records import dataclass
 from ... import model as m
 from ...labels import labels_for
 from ...page_text import review_line  # format-neutral; moves to resolve/ with the reorganisation

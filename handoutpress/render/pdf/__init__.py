@@ -1,10 +1,11 @@
 """render/pdf: takes a resolved document and its theme (fonts registered, logo drawn) and gives the finished PDF."""
 from __future__ import annotations
 
+from ...records import dataclass
+
 # In two steps, which a build may run in two processes: draw (ReportLab: pages, marked content, the tags'
 # record) and finish (pikepdf: the structure tree, PDF/UA and PDF/A).
 
-from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,14 @@
 """One builder per block kind: model block -> flowables, with its structure element."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import KeepTogether, PageBreak, TableStyle
 
+from ...records import dataclass
 from ... import model as m
 from ...text import to_markup
 from .flowables import Box, RoomFor, TableTags

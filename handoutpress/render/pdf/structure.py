@@ -2,7 +2,9 @@
 plain data, with no ReportLab in sight, so a drawing can be finished in another process (publish's helper)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from ...records import dataclass
 
 CONTENT = "content"  # in StructNode.kids: where the node's own marked content goes when drawn
 
