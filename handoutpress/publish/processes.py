@@ -51,7 +51,8 @@ def _prepare_workers() -> None:
     from ..checks.plain_words import word_list
     from ..load import logo  # noqa: F401 - ReportLab's graphics (svglib only if a mark is not in the store)
     from ..load.profiles import srgb_profile
-    from ..render import html, pdf  # noqa: F401 - ReportLab, pikepdf, Jinja
+    from ..render import html  # noqa: F401 - Jinja
+    from ..render.pdf import document, finish  # noqa: F401 - ReportLab, pikepdf
     from ..text import template_env
 
     readability._table(), word_list(), srgb_profile(), template_env()

@@ -22,6 +22,7 @@ class Caches:
     layout_clinics: dict = field(default_factory=dict)  # layout name -> the clinic id it names ("" none)
     marks: dict = field(default_factory=dict)  # logo file -> its SVG bytes, for the web pages
     title_marks: dict = field(default_factory=dict)  # logo file, size, time and inks -> its drawing (logo.title_mark)
+    theme_checks: dict = field(default_factory=dict)  # layout name -> its contrast and type-size problems
     helper: object = None  # processes.Helper that finishes PDFs and makes thumbnails, on a second core
 
 
@@ -162,7 +163,7 @@ def check_variant(handout, variant, root: Path, caches: Caches, today=None, asid
 
     resolved = replace(resolved, offers=alternatives(handout, variant, lambda v: _clinic_id(root, v, caches)))
     work = (resolved, theme, caches.fonts[variant.layout], (title_place, subtitle_place), today or _dt.date.today(),
-            root)
+            root, caches.theme_checks)
     if aside:
         from .processes import beside
 
@@ -170,9 +171,9 @@ def check_variant(handout, variant, root: Path, caches: Caches, today=None, asid
     return Checked(resolved, theme, keywords, problems, checks=_findings(*work))
 
 
-def _findings(resolved, theme, fonts, places, today, root: Path) -> tuple:
-    """The checks proper of a resolved variant: (problems, reading level, plain language). Pure: the same
-    answer in a forked copy as here."""
+def _findings(resolved, theme, fonts, places, today, root: Path, theme_checks: dict) -> tuple:
+    """The checks proper of a resolved variant: (problems, reading level, plain language). The same answer
+    in a forked copy as here (theme_checks: the layout's own problems by layout, kept once found here)."""
     from ..checks.contrast import logo_ink_problems, theme_problems
     from ..checks.glyphs import missing_in_content, missing_in_strings
     from ..checks.plain_language import plain_language
@@ -189,5 +190,7 @@ def _findings(resolved, theme, fonts, places, today, root: Path) -> tuple:
     more, reading = variant_problems(resolved, today)
     words, plain = plain_language(resolved)
     store = store_for(root)
-    problems += more + words + theme_problems(theme, store) + logo_ink_problems(theme, clinic, store)
+    if variant.layout not in theme_checks:
+        theme_checks[variant.layout] = theme_problems(theme, store)
+    problems += more + words + theme_checks[variant.layout] + logo_ink_problems(theme, clinic, store)
     return problems, reading, plain
