@@ -268,12 +268,21 @@ def template_env():
 @functools.lru_cache(maxsize=256)
 def compile_template(source: str):
     """Compile a designer's template (once per process: the layout check and every page share it);
-    raises jinja2.TemplateError for the caller to place."""
+    raises jinja2.TemplateError for the caller to place. A line that only prints values and tests one
+    (PlainTemplate) is read here and compiled by Jinja2 only if it ever needs it."""
+    parsed = _plain(source)
+    if parsed is not None:
+        return PlainTemplate(source, parsed)
     return template_env().from_string(source)
 
 
 def render_template(template, **context) -> str:
     """Render a compiled template within the step budget and the output cap (SecurityError past them)."""
+    if isinstance(template, PlainTemplate):
+        try:
+            return template.render(context)
+        except _NotPlain:  # Jinja2 gives the answer, or the error, from here
+            template = template.jinja()
     from jinja2.sandbox import SecurityError
 
     token = _STEPS.set([MAX_STEPS])
@@ -287,6 +296,136 @@ def render_template(template, **context) -> str:
         return "".join(out)
     finally:
         _STEPS.reset(token)
+
+
+# Most header and footer lines only print values and test one: "{{ clinic.name }} · {{ labels.page }}
+# {{ page }}", "{% if page > 1 %}{{ handout.title }}{% endif %}". Those are rendered here, without
+# Jinja2 (importing it and its sandbox is about 20 ms of a cold build), to exactly the text Jinja2 gives
+# (tests/test_templates.py compares the two on generated templates). Anything else in a line, or a value
+# that is not text or a whole number, or a name it does not hold, hands the line to Jinja2.
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*(?:\.[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*)*")
+_OPERAND = r"[A-Za-z][A-Za-z0-9_.]*|0|[1-9]\d{0,5}|'[^'\\{}%]*'|\"[^\"\\{}%]*\""
+_TEST = re.compile(rf"if\s+({_OPERAND})(?:\s*(==|!=|<=|>=|<|>)\s*({_OPERAND}))?")
+_WORDS = frozenset("and or not in is if else elif endif for endfor true false none True False None".split())
+_COMPARE = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+            "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
+
+class _NotPlain(Exception):
+    """A line PlainTemplate cannot render exactly as Jinja2 would: Jinja2 renders it."""
+
+
+class PlainTemplate:
+    """A header or footer line of text, {{ dotted.name }} values and {% if %}/{% else %}/{% endif %}
+    tests of one value (against a whole number or a quoted text), read without Jinja2."""
+
+    def __init__(self, source: str, parts: list):
+        self.source, self.parts, self._jinja = source, parts, None
+
+    def jinja(self):
+        if self._jinja is None:
+            self._jinja = template_env().from_string(self.source)
+        return self._jinja
+
+    def render(self, context: dict) -> str:
+        out = "".join(_rendered(self.parts, context))
+        if len(out) > MAX_OUTPUT:
+            raise _NotPlain
+        return out
+
+
+def _plain(source: str) -> list | None:
+    """The parts of a plain line (texts, ("value", name), ["if", test, then, otherwise]), or None. Read as
+    Jinja2's lexer reads: the first of {{, {% and {# opens a tag, which must be one of ours, whole."""
+    if "\r" in source:
+        return None
+    if source.endswith("\n"):  # Jinja2 drops one newline at the end
+        source = source[:-1]
+    stack, opened, pos = [[]], [], 0  # the innermost list of parts last; the ifs still open
+    while True:
+        starts = [i for i in (source.find("{{", pos), source.find("{%", pos), source.find("{#", pos)) if i >= 0]
+        if not starts:
+            break
+        start = min(starts)
+        if start > pos:
+            stack[-1].append(source[pos:start])
+        kind = source[start:start + 2]
+        end = source.find("}}" if kind == "{{" else "%}", start + 2) if kind != "{#" else -1
+        if end < 0:
+            return None
+        content, pos = source[start + 2:end].strip(), end + 2
+        if kind == "{{":
+            if not _is_name(content):
+                return None
+            stack[-1].append(("value", content))
+        elif content.startswith("if") and (test := _TEST.fullmatch(content)):
+            left, op, right = test.groups()
+            if any(o is not None and o[0].isalpha() and not _is_name(o) for o in (left, right)):
+                return None
+            block = ["if", (left, op, right), [], []]
+            stack[-1].append(block)
+            opened.append(block)
+            stack.append(block[2])
+        elif content == "else" and opened and stack[-1] is opened[-1][2]:
+            stack[-1] = opened[-1][3]
+        elif content == "endif" and opened:
+            opened.pop()
+            stack.pop()
+        else:
+            return None
+    if opened:
+        return None
+    if pos < len(source):
+        stack[-1].append(source[pos:])
+    return stack[0]
+
+
+def _is_name(name: str) -> bool:
+    return bool(_NAME.fullmatch(name)) and not any(part in _WORDS for part in name.split("."))
+
+
+def _rendered(parts: list, context: dict):
+    for part in parts:
+        if isinstance(part, str):
+            yield part
+        elif part[0] == "value":
+            yield str(_text_or_number(_lookup(part[1], context)))
+        else:
+            _, (left, op, right), then, otherwise = part
+            a = _text_or_number(_operand(left, context))
+            if op is None:
+                yield from _rendered(then if a else otherwise, context)
+                continue
+            b = _text_or_number(_operand(right, context))
+            if type(a) is not type(b):
+                raise _NotPlain  # text against a number: Jinja2 says how it fails
+            yield from _rendered(then if _COMPARE[op](a, b) else otherwise, context)
+
+
+def _operand(operand: str, context: dict):
+    if operand[0] in "'\"":
+        return operand[1:-1]
+    if operand[0].isdigit():
+        return int(operand)
+    return _lookup(operand, context)
+
+
+def _lookup(name: str, context: dict):
+    first, *rest = name.split(".")
+    if first not in context:
+        raise _NotPlain
+    value = context[first]
+    for attr in rest:  # Jinja2 prefers a dict's own attributes (items, keys...) to its keys: those go to it
+        if type(value) is not dict or attr not in value or hasattr(dict, attr):
+            raise _NotPlain
+        value = value[attr]
+    return value
+
+
+def _text_or_number(value):
+    if type(value) not in (str, int):
+        raise _NotPlain
+    return value
 
 
 def _spend(n: int) -> None:

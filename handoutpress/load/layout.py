@@ -374,15 +374,17 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _check_template(source, path, ck):
-    import jinja2
-
     from ..text import compile_template, render_template
 
     if not source:
         return
     try:
         template = compile_template(source)
-    except jinja2.TemplateError as exc:
+    except Exception as exc:  # noqa: BLE001 - jinja2.TemplateError (Jinja2 is imported only for lines that need it)
+        import jinja2
+
+        if not isinstance(exc, jinja2.TemplateError):
+            raise
         ck.add(path, f"template error: {exc}", "check the {{ }} and {% %} markers", code="template")
         return
     # Errors that only show when it runs (an unknown value, the sandbox refusing __class__ and the like,
@@ -391,6 +393,8 @@ def _check_template(source, path, ck):
         try:
             render_template(template, **context)
         except Exception as exc:  # noqa: BLE001 - whatever a template does wrong is the designer's to fix
+            import jinja2
+
             message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
             ck.add(path, f"template error: {message.rstrip('.')}", "use only the values listed in the layout's comments, "
                    "e.g. {{ handout.title }} or {{ page }}", code="template")
