@@ -483,3 +483,23 @@ def test_without_javascript_everything_shows(browser, out_dir, manifest):
     assert watched.page.locator("a.open:visible").count() == len(manifest["outputs"])
     assert watched.page.locator("#packet").is_hidden() and watched.page.locator("button.add:visible").count() == 0
     watched.context.close()
+
+
+def test_the_precompiled_catalog_template_is_current_and_gives_the_same_page(out_dir, monkeypatch):
+    ROOT = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-m", "handoutpress.publish.catalog", "--check"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr + "\n(templates/catalog.html changed: run python -m handoutpress.publish.catalog)"
+    manifest = {"outputs": catalog._entries({"outputs": catalog.read_manifest(out_dir)}, out_dir)}
+    catalog._template.cache_clear()
+    assert catalog._template().filename.endswith("catalog_template.py")  # read from the compiled module
+    assert str(ROOT) not in (ROOT / "handoutpress" / "publish" / "catalog_template.py").read_text("utf-8")
+    precompiled = catalog.catalog_html(manifest, {}, "Maple Mountain")
+    catalog._template.cache_clear()
+    monkeypatch.setattr(catalog, "_template_key", lambda env: "another template")
+    try:
+        compiled_here = catalog.catalog_html(manifest, {}, "Maple Mountain")
+        assert catalog._template().filename.endswith("templates/catalog.html")  # made from the source
+    finally:
+        catalog._template.cache_clear()
+    assert precompiled == compiled_here
