@@ -8,6 +8,7 @@ import os
 import signal
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -203,3 +204,42 @@ def test_a_build_whose_helper_dies_still_publishes_everything(tmp_path, monkeypa
     manifest = json.loads((root / "out" / "manifest.json").read_text())
     assert all((root / "out" / e["path"]).with_suffix(".png").is_file() for e in manifest["outputs"])
     _no_children_left()
+
+
+def _processes_running(marker: str) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if marker in (proc / "cmdline").read_bytes().decode("utf-8", "replace"):
+                    found.append(int(proc.name))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_a_build_killed_at_any_moment_leaves_no_copy_or_helper_behind(tmp_path):
+    import random
+    import subprocess
+    import sys
+
+    root = copy_project(tmp_path / "project")
+    out = tmp_path / "out-killed"  # in every copy's command line: how they are found
+    cmd = [sys.executable, str(root / "publish.py"), "build", "visit", "--force", "--jobs", "2", "--out", str(out)]
+    start = time.monotonic()
+    subprocess.run(cmd, cwd=root, capture_output=True, check=True, env={**os.environ, "CI": "1"})
+    duration = time.monotonic() - start
+    rng = random.Random(11)
+    for _ in range(6):
+        proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env={**os.environ, "CI": "1"})
+        time.sleep(rng.uniform(0.05, duration))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 5
+        while _processes_running(str(out)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _processes_running(str(out)) == []
+        manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+        assert all((out / e["path"]).is_file() for e in manifest["outputs"])
