@@ -56,11 +56,11 @@ def render_variant(handout, variant, root: Path, caches: Caches, checked: Checke
         raise PublishError(checked.errors)
     try:
         rendered, page, fonts, thumb = _drawn(variant, root, caches, checked)
-    except PublishError:
+    except Exception:
         if checked.errors:  # the checks' errors come first, as when they stop a variant before it is drawn
             raise PublishError(checked.errors) from None
         raise
-    except BaseException:
+    except BaseException:  # a signal: the checks are of no use now
         checked.cancel()
         raise
     if checked.errors:

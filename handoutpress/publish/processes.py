@@ -129,15 +129,15 @@ def _fork_ready() -> bool:
     return True
 
 
-def _start_copy() -> None:
-    """In a copy just forked: signals are the build's to decide (it stops its copies), and the copy dies
-    with the build, which holds out/'s lock (the copy shares it)."""
+def _start_copy(parent: int) -> None:
+    """In a copy just forked from parent: signals are the build's to decide (it stops its copies), and the
+    copy dies with the build, which holds out/'s lock (the copy shares it)."""
     import signal
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_SETMASK, set())
-    _die_with(os.getppid())
+    _die_with(parent)
 
 
 def _read_exactly(fd: int, size: int) -> bytes | None:
@@ -232,6 +232,7 @@ def beside(fn, *args) -> Beside:
     runs when result() is asked for."""
     if not _fork_ready():
         return Beside(fn, args)
+    parent = os.getpid()
     read, write = os.pipe()
     try:
         pid = os.fork()
@@ -243,7 +244,7 @@ def beside(fn, *args) -> Beside:
         return Beside(fn, args, pid, read)
     try:  # the copy: never returns into the build's code, never runs its exit handlers or flushes its files
         os.close(read)
-        _start_copy()
+        _start_copy(parent)
         _write_all(write, _framed(_answer(fn, args)))
         os.close(write)  # the answer is whole: the build reads on before this copy has quite exited
         os._exit(0)
@@ -326,6 +327,7 @@ def helper(prepare=None) -> Helper:
     copy cannot be started, every job is done here when its answer is asked for."""
     if not _fork_ready():
         return Helper()
+    parent = os.getpid()
     jobs_in, jobs_out = os.pipe()
     answers_in, answers_out = os.pipe()
     try:
@@ -347,7 +349,7 @@ def helper(prepare=None) -> Helper:
         import pickle
 
         os.close(jobs_out), os.close(answers_in)
-        _start_copy()
+        _start_copy(parent)
         if prepare:
             try:
                 prepare()
