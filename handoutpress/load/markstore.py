@@ -197,24 +197,8 @@ class MarkStore:
 
     def put(self, data: bytes, text: str) -> None:
         target = self._file(data)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.stem[:16]}.", suffix=".tmp", dir=self.folder)
-        except OSError:
-            return
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.replace(tmp, target)
-        except BaseException as exc:  # a full disk, or a Ctrl-C: no temp file is left behind
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            if not isinstance(exc, OSError):
-                raise
-            return
-        self._prune(target)
+        if write_cache_file(target, text):
+            self._prune(target)
 
     def _prune(self, keep: Path) -> None:
         """At most KEEP files: a designer who saves a mark fifty times leaves the last few, not fifty."""
@@ -230,6 +214,30 @@ class MarkStore:
 
 
 KEEP = 64  # marks kept in the store (a project has one or a few; each entry is a few KB)
+
+
+def write_cache_file(target: Path, text: str) -> bool:
+    """Write a file of the project's .cache/ whole (a temp file renamed) or not at all, saying which: a
+    read-only project or a full disk only means doing the work again next time; a Ctrl-C leaves no
+    temp file behind."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem[:16]}.", suffix=".tmp", dir=target.parent)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if not isinstance(exc, OSError):
+            raise
+        return False
+    return True
 
 
 CACHE = Path(".cache") / "marks"  # under the project's root; safe to delete

@@ -198,30 +198,10 @@ def file_digests(root: Path, files: list[Path]) -> list[str]:
         fresh[str(f)] = entry
         out.append(entry[1])
     if fresh != memo:
-        _write_memo(memo_path, json.dumps(fresh, separators=(",", ":")))
+        from ..load.markstore import write_cache_file
+
+        write_cache_file(memo_path, json.dumps(fresh, separators=(",", ":")))
     return out
-
-
-def _write_memo(path: Path, text: str) -> None:
-    """Best effort, atomic: a read-only project or a full disk just means reading the files next time."""
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".digests.", suffix=".tmp", dir=path.parent)
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException as exc:  # a full disk, or a Ctrl-C: no temp file is left behind
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if not isinstance(exc, OSError):
-            raise
 
 
 def _unchanged(out_dir: Path, previous: list, shown: str, key: str, variants) -> list | None:
